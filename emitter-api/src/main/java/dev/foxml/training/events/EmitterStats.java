@@ -1,0 +1,41 @@
+package dev.foxml.training.events;
+
+/**
+ * What an emitter has done since it was created: a consistent-enough snapshot of counters,
+ * for logs, tests and health checks. Counts are of events (lines), not bytes.
+ *
+ * @param emitted events accepted from emit calls (including the automatic {@code cancelled})
+ * @param writtenToSocket lines written to the Unix socket
+ * @param writtenToFile lines appended to the fallback file (including replayed ones)
+ * @param replayed lines already sent to a socket that then failed, written again to the file
+ *     so that nothing the dead reader never read is lost; these are possible duplicates and carry
+ *     the same {@code seq}
+ * @param droppedQueueFull events lost because the queue stayed full and the file could not take them
+ * @param droppedUnwritable events lost because neither the socket nor the file could be written
+ * @param droppedClosed events emitted after the emitter was closed
+ * @param reconnects times the socket was connected again after being lost or absent
+ * @param invalidArguments emit calls whose arguments had to be repaired (null, NaN, out of range...)
+ * @param socketErrors failed connects and writes on the socket
+ * @param fileErrors failed writes or opens of the fallback file
+ */
+public record EmitterStats(
+        long emitted,
+        long writtenToSocket,
+        long writtenToFile,
+        long replayed,
+        long droppedQueueFull,
+        long droppedUnwritable,
+        long droppedClosed,
+        long reconnects,
+        long invalidArguments,
+        long socketErrors,
+        long fileErrors) {
+
+    /** The stats of an emitter that has done nothing. */
+    public static final EmitterStats EMPTY = new EmitterStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /** All events lost, whatever the reason. */
+    public long dropped() {
+        return droppedQueueFull + droppedUnwritable + droppedClosed;
+    }
+}

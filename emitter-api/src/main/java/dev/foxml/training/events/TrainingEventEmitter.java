@@ -1,0 +1,124 @@
+package dev.foxml.training.events;
+
+/**
+ * Sends the events of one training run, each as one line of JSON, to the dashboard bridge.
+ *
+ * <p>Every {@code emit...} method is safe to call from any thread and never throws into
+ * training code: an argument the wire format cannot carry (a {@code null} stage, a NaN, a
+ * negative count, a string of megabytes) is repaired into a valid line, counted in
+ * {@link #stats()} and reported by a rate-limited warning. No emit call blocks for longer than
+ * the bound the implementation documents (50 ms for {@code emitter-core}), even while the
+ * reader stalls.
+ *
+ * <p>Implementations are obtained through {@link TrainingEvents#init(String)} (or, with
+ * {@code emitter-core}, its builder). Closing an emitter whose run never reported
+ * {@link #emitRunComplete(RunStatus)} reports it as {@link RunStatus#CANCELLED}, so no
+ * dashboard shows a finished process as a run still in progress.
+ */
+public interface TrainingEventEmitter extends AutoCloseable {
+
+    /** The run id written as {@code run_id} on every line of this emitter. */
+    String runId();
+
+    /**
+     * Reports overall progress of a stage.
+     *
+     * @param stage the stage, e.g. {@code "ranking"}, {@code "feature_selection"}, {@code "training"}
+     * @param progressPct overall progress in percent; values outside [0, 100] are clamped and
+     *     NaN is written as {@code null}
+     */
+    void emitProgress(String stage, double progressPct);
+
+    /**
+     * Reports progress with the target being worked on.
+     *
+     * @param stage the current stage
+     * @param progressPct overall progress in percent, clamped to [0, 100]
+     * @param currentTarget the target being processed, or {@code null}
+     * @param targetsComplete targets finished so far; a negative value is written as 0
+     * @param targetsTotal all targets of the stage; a negative value is written as 0
+     */
+    void emitProgress(String stage, double progressPct, String currentTarget,
+                      int targetsComplete, int targetsTotal);
+
+    /**
+     * Reports that the run left one stage for another.
+     *
+     * @param previousStage the stage left, or {@code null} when the run is starting
+     * @param newStage the stage entered
+     */
+    void emitStageChange(String previousStage, String newStage);
+
+    /**
+     * Reports a finished target with no models and no AUC.
+     *
+     * @param target the target's name
+     * @param status how it ended; {@code null} is written as {@code "failed"}
+     */
+    void emitTargetComplete(String target, TargetStatus status);
+
+    /**
+     * Reports a finished target.
+     *
+     * @param target the target's name
+     * @param status how it ended; {@code null} is written as {@code "failed"}
+     * @param modelsTrained how many models were trained; a negative value is written as 0
+     * @param bestAuc the best AUC reached, or {@code Double.NaN} for none (written as {@code null})
+     */
+    void emitTargetComplete(String target, TargetStatus status, int modelsTrained, double bestAuc);
+
+    /**
+     * Reports the end of the run. Later calls of this method are still written; the first one
+     * marks the run as complete, so that closing the emitter does not add a {@code cancelled}.
+     *
+     * @param status how the run ended; {@code null} is written as {@code "failed"}
+     */
+    void emitRunComplete(RunStatus status);
+
+    /**
+     * Reports an error.
+     *
+     * @param errorMessage what went wrong
+     * @param errorType a classification, e.g. an exception's class name
+     * @param recoverable whether training goes on
+     */
+    void emitError(String errorMessage, String errorType, boolean recoverable);
+
+    /**
+     * Reports an exception as an {@code error} event: its class name as the type, its message
+     * (or the class name when it has none) as the message.
+     *
+     * @param error the exception; {@code null} is reported as an unknown error
+     * @param recoverable whether training goes on
+     */
+    default void emitError(Throwable error, boolean recoverable) {
+        if (error == null) {
+            emitError("unknown error", "unknown", recoverable);
+            return;
+        }
+        String message = error.getMessage();
+        emitError(message != null ? message : error.getClass().getName(),
+                error.getClass().getName(), recoverable);
+    }
+
+    /**
+     * Waits until every event emitted before this call has been written to the socket or the
+     * file, or until the implementation's flush timeout passes. Never throws.
+     *
+     * @return {@code true} when everything was written, {@code false} when the timeout passed first
+     */
+    boolean flush();
+
+    /**
+     * Delivers what is still queued (within the implementation's close deadline), reports the
+     * run as {@link RunStatus#CANCELLED} if it never completed, and releases the socket and file.
+     * Idempotent; never throws. Events emitted after close are counted as dropped.
+     */
+    @Override
+    void close();
+
+    /** A snapshot of what this emitter has done so far; all zeros for the no-op emitter. */
+    default EmitterStats stats() {
+        return EmitterStats.EMPTY;
+    }
+}

@@ -1,0 +1,231 @@
+package dev.foxml.training.events;
+
+import dev.foxml.training.events.spi.TrainingEventEmitterProvider;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+
+/**
+ * The static helpers trainer code calls, as in the seed's {@code training_events} module.
+ *
+ * <pre>{@code
+ * TrainingEvents.init("run-42");
+ * TrainingEvents.emitStageChange(null, "training");
+ * TrainingEvents.emitProgress("training", 40.0, "ret_5m", 2, 5);
+ * TrainingEvents.emitTargetComplete("ret_5m", TargetStatus.SUCCESS, 3, 0.71);
+ * TrainingEvents.emitRunComplete(RunStatus.SUCCESS);
+ * TrainingEvents.shutdown();
+ * }</pre>
+ *
+ * <p>Before {@link #init(String)} (and after {@link #shutdown()}) every helper does nothing,
+ * as the seed's helpers do when no emitter was initialised. No helper ever throws.
+ *
+ * <p>The implementation is found with {@link ServiceLoader} the first time {@link #init(String)}
+ * runs: the {@link TrainingEventEmitterProvider} of {@code emitter-core}, or the one whose class
+ * name the system property {@value #PROVIDER_PROPERTY} gives. With none on the class path, one
+ * warning goes to standard error and events are discarded.
+ */
+public final class TrainingEvents {
+
+    /** System property naming the provider class to use when several are on the class path. */
+    public static final String PROVIDER_PROPERTY = "foxml.training.event.provider";
+
+    private static final Object LOCK = new Object();
+    private static volatile TrainingEventEmitter current;
+    private static TrainingEventEmitterProvider provider;
+    private static boolean providerLookedUp;
+
+    private TrainingEvents() {
+    }
+
+    /**
+     * Creates the emitter for a run and makes it current, closing the one that was current.
+     *
+     * @param runId the run id written on every line
+     * @return the new current emitter (a no-op one when no implementation is on the class path)
+     * @throws IllegalArgumentException when the configuration in the environment or system
+     *     properties is unusable (for example a socket path that is too long); the message says
+     *     what to fix. Nothing else is thrown.
+     */
+    public static TrainingEventEmitter init(String runId) {
+        TrainingEventEmitterProvider found = provider();
+        TrainingEventEmitter created;
+        if (found == null) {
+            created = new NoopTrainingEventEmitter(runId);
+        } else {
+            try {
+                created = found.create(runId);
+            } catch (IllegalArgumentException configurationError) {
+                throw configurationError;
+            } catch (RuntimeException | LinkageError e) {
+                warn("the training event emitter could not be created (" + e
+                        + "); events of run " + runId + " are discarded.");
+                created = new NoopTrainingEventEmitter(runId);
+            }
+        }
+        TrainingEventEmitter previous;
+        synchronized (LOCK) {
+            previous = current;
+            current = created;
+        }
+        if (previous != null) {
+            previous.close();
+        }
+        return created;
+    }
+
+    /**
+     * The current emitter; never {@code null}: before {@link #init(String)} it is a no-op emitter
+     * whose run id is the empty string.
+     */
+    public static TrainingEventEmitter current() {
+        TrainingEventEmitter emitter = current;
+        return emitter != null ? emitter : NoopHolder.NOOP;
+    }
+
+    /** Whether {@link #init(String)} has made an emitter current that was not shut down since. */
+    public static boolean isInitialized() {
+        return current != null;
+    }
+
+    /** See {@link TrainingEventEmitter#emitProgress(String, double)}. */
+    public static void emitProgress(String stage, double progressPct) {
+        TrainingEventEmitter emitter = current;
+        if (emitter != null) {
+            emitter.emitProgress(stage, progressPct);
+        }
+    }
+
+    /** See {@link TrainingEventEmitter#emitProgress(String, double, String, int, int)}. */
+    public static void emitProgress(String stage, double progressPct, String currentTarget,
+                                    int targetsComplete, int targetsTotal) {
+        TrainingEventEmitter emitter = current;
+        if (emitter != null) {
+            emitter.emitProgress(stage, progressPct, currentTarget, targetsComplete, targetsTotal);
+        }
+    }
+
+    /** See {@link TrainingEventEmitter#emitStageChange(String, String)}. */
+    public static void emitStageChange(String previousStage, String newStage) {
+        TrainingEventEmitter emitter = current;
+        if (emitter != null) {
+            emitter.emitStageChange(previousStage, newStage);
+        }
+    }
+
+    /** See {@link TrainingEventEmitter#emitTargetComplete(String, TargetStatus)}. */
+    public static void emitTargetComplete(String target, TargetStatus status) {
+        TrainingEventEmitter emitter = current;
+        if (emitter != null) {
+            emitter.emitTargetComplete(target, status);
+        }
+    }
+
+    /** See {@link TrainingEventEmitter#emitTargetComplete(String, TargetStatus, int, double)}. */
+    public static void emitTargetComplete(String target, TargetStatus status, int modelsTrained,
+                                          double bestAuc) {
+        TrainingEventEmitter emitter = current;
+        if (emitter != null) {
+            emitter.emitTargetComplete(target, status, modelsTrained, bestAuc);
+        }
+    }
+
+    /** See {@link TrainingEventEmitter#emitRunComplete(RunStatus)}. */
+    public static void emitRunComplete(RunStatus status) {
+        TrainingEventEmitter emitter = current;
+        if (emitter != null) {
+            emitter.emitRunComplete(status);
+        }
+    }
+
+    /** See {@link TrainingEventEmitter#emitError(String, String, boolean)}. */
+    public static void emitError(String errorMessage, String errorType, boolean recoverable) {
+        TrainingEventEmitter emitter = current;
+        if (emitter != null) {
+            emitter.emitError(errorMessage, errorType, recoverable);
+        }
+    }
+
+    /** See {@link TrainingEventEmitter#emitError(Throwable, boolean)}. */
+    public static void emitError(Throwable error, boolean recoverable) {
+        TrainingEventEmitter emitter = current;
+        if (emitter != null) {
+            emitter.emitError(error, recoverable);
+        }
+    }
+
+    /**
+     * Flushes and closes the current emitter (reporting its run as cancelled if it never
+     * completed) and leaves none current. Does nothing when none is current; never throws.
+     */
+    public static void shutdown() {
+        TrainingEventEmitter emitter;
+        synchronized (LOCK) {
+            emitter = current;
+            current = null;
+        }
+        if (emitter != null) {
+            emitter.flush();
+            emitter.close();
+        }
+    }
+
+    private static TrainingEventEmitterProvider provider() {
+        synchronized (LOCK) {
+            if (!providerLookedUp) {
+                provider = findProvider();
+                providerLookedUp = true;
+            }
+            return provider;
+        }
+    }
+
+    private static TrainingEventEmitterProvider findProvider() {
+        List<TrainingEventEmitterProvider> found = new ArrayList<>();
+        try {
+            Iterator<TrainingEventEmitterProvider> it = ServiceLoader
+                    .load(TrainingEventEmitterProvider.class, TrainingEvents.class.getClassLoader())
+                    .iterator();
+            while (it.hasNext()) {
+                try {
+                    found.add(it.next());
+                } catch (ServiceConfigurationError | LinkageError e) {
+                    warn("skipping a training event provider that failed to load: " + e);
+                }
+            }
+        } catch (ServiceConfigurationError | LinkageError e) {
+            warn("looking up training event providers failed: " + e);
+        }
+        if (found.isEmpty()) {
+            warn("no training event implementation found on the class path; events are discarded."
+                    + " Add the dependency dev.foxml.training:emitter-core to deliver them.");
+            return null;
+        }
+        String wanted = System.getProperty(PROVIDER_PROPERTY);
+        if (wanted != null && !wanted.isBlank()) {
+            for (TrainingEventEmitterProvider candidate : found) {
+                if (candidate.getClass().getName().equals(wanted.trim())) {
+                    return candidate;
+                }
+            }
+            warn("the provider " + wanted + " named by -D" + PROVIDER_PROPERTY
+                    + " is not on the class path; using " + found.get(0).getClass().getName());
+        } else if (found.size() > 1) {
+            warn(found.size() + " training event providers found; using "
+                    + found.get(0).getClass().getName() + " (choose one with -D" + PROVIDER_PROPERTY + ")");
+        }
+        return found.get(0);
+    }
+
+    private static void warn(String message) {
+        // The API has no logging dependency by design; SLF4J itself reports this way.
+        System.err.println("[foxml-training-events] WARNING: " + message);
+    }
+
+    private static final class NoopHolder {
+        static final TrainingEventEmitter NOOP = new NoopTrainingEventEmitter("");
+    }
+}
