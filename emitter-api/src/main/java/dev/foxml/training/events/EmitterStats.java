@@ -11,7 +11,9 @@ package dev.foxml.training.events;
  *     so that nothing the dead reader never read is lost; these are possible duplicates and carry
  *     the same {@code seq}
  * @param droppedQueueFull events lost because the queue stayed full and the file could not take them
- * @param droppedUnwritable events lost because neither the socket nor the file could be written
+ * @param droppedUnwritable events lost because neither the socket nor the file could be written;
+ *     this includes lines a failed socket had taken whose replay to the file failed too (the
+ *     reader may have read some of them: an upper bound, never a silent loss)
  * @param droppedClosed events emitted after the emitter was closed
  * @param reconnects times the socket was connected again after being lost or absent
  * @param invalidArguments emit calls whose arguments had to be repaired (null, NaN, out of range...)

@@ -1,0 +1,526 @@
+package dev.foxml.training.events.core;
+
+import dev.foxml.training.events.EmitterStats;
+import dev.foxml.training.events.RunStatus;
+import dev.foxml.training.events.TargetStatus;
+import dev.foxml.training.events.TrainingEventEmitter;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The emitter of {@code emitter-core}: emit calls put the event into a preallocated ring and
+ * return; one daemon writer thread encodes whatever is queued into one batch and writes it in
+ * one system call to the bridge's Unix socket, or, when there is none, appends it to the file.
+ *
+ * <p>What a trainer can rely on:
+ * <ul>
+ *   <li>No emit call throws (unless {@code strict} mode was asked for) and none waits longer
+ *       than {@code maxEmitBlock} (20 ms by default, 50 ms at most). A full queue spills into a
+ *       bounded overflow that keeps emit order; only when that is full too does an emit call
+ *       wait, and after {@code maxEmitBlock} the event is dropped and counted.</li>
+ *   <li>Every line carries {@code seq}, 1, 2, 3, ... in emit order. Lines the socket may have
+ *       taken without the reader reading them are written to the file when the socket fails;
+ *       such duplicates carry the same {@code seq}.</li>
+ *   <li>The writer is a daemon; a shutdown hook delivers what is queued (within
+ *       {@code closeTimeout}) and reports a run that never completed as {@code cancelled}.</li>
+ * </ul>
+ * Create one with {@link #builder(String)}, or through {@code TrainingEvents.init(runId)}.
+ */
+public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
+    private static final int BATCH_BYTES = 64 * 1024;
+    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long FULL_QUEUE_PARK_NANOS = 50_000;
+    private static final long CLOCK_RESYNC_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final AtomicInteger WRITER_NUMBER = new AtomicInteger();
+
+    private final EmitterConfig config;
+    private final Counters counters = new Counters();
+    private final RateLimitedLog log;
+    private final MicrosClock clock = new MicrosClock();
+    private final FileTransport file;
+    private final FailoverDelivery delivery;
+
+    private final EventSlot[] slots;
+    private final int mask;
+    private final long maxEmitBlockNanos;
+    private final ReentrantLock producerLock = new ReentrantLock();
+    /** Guarded by producerLock. */
+    private long nextSeq = 1;
+    /** Guarded by producerLock: slots filled so far. */
+    private long tail;
+    /** Slots the writer may read. */
+    private volatile long published;
+    /** Slots the writer has encoded: free for reuse. */
+    private volatile long consumed;
+    /** Guarded by producerLock: the seq of the last event queued (ring or overflow). */
+    private long lastQueuedSeq;
+    /** The seq of the last event the writer has delivered (or counted as lost): what flush() waits for. */
+    private volatile long deliveredSeq;
+    /**
+     * Guarded by producerLock: events emitted while the ring was full, in emit order. Once it holds
+     * anything, new events queue behind it (not in the ring), so that the writer, which drains the
+     * ring first and then this, delivers every event in emit order.
+     */
+    private final ArrayDeque<EventSlot> overflow = new ArrayDeque<>();
+    private final int overflowCapacity;
+    private volatile int overflowSize;
+
+    /** Used under producerLock by synchronous emits. */
+    private final BatchBuffer callerBatch;
+    private final EventEncoder callerEncoder;
+    private final EventSlot callerSlot = new EventSlot();
+
+    private final Thread writer;
+    private final BatchBuffer writerBatch;
+    private final EventEncoder writerEncoder;
+    private final EventSlot[] writerOverflowBatch;
+    private volatile boolean writerParked;
+    private volatile boolean stopping;
+
+    private final Object flushMonitor = new Object();
+    private final AtomicInteger flushWaiters = new AtomicInteger();
+    private final Object closeLock = new Object();
+    private volatile boolean closed;
+    private volatile boolean runCompleted;
+    private final Thread shutdownHook;
+
+    /** Starts configuring an emitter for the run {@code runId}. */
+    public static TrainingEventEmitterBuilder builder(String runId) {
+        return new TrainingEventEmitterBuilder(runId);
+    }
+
+    DefaultTrainingEventEmitter(EmitterConfig config) {
+        this.config = config;
+        this.log = new RateLimitedLog(config.warningInterval.toNanos());
+        this.file = new FileTransport(config.filePath);
+        SocketTransport socket = new SocketTransport(config.socketPath, SocketConnector.best(log),
+                config.writeTimeout.toNanos());
+        this.delivery = new FailoverDelivery(socket, file, config.journal, config.replayBytes,
+                config.reconnectMin.toNanos(), config.reconnectMax.toNanos(), counters, log);
+        this.maxEmitBlockNanos = config.maxEmitBlock.toNanos();
+        this.overflowCapacity = config.overflowCapacity;
+        this.callerBatch = new BatchBuffer(4096);
+        this.callerEncoder = new EventEncoder(config.runId, config.maxStringChars, callerBatch);
+        int runIdProblems = ArgumentProblems.required(config.runId, config.maxStringChars)
+                | ArgumentProblems.characters(config.runId);
+        if (runIdProblems != 0) {
+            counters.invalidArguments.incrementAndGet();
+            log.warn("run-id", "the run id has problems (" + ArgumentProblems.describe(runIdProblems)
+                    + "); it is written escaped, repaired or cut on every line");
+        }
+        if (config.synchronous) {
+            slots = null;
+            mask = 0;
+            writer = null;
+            writerBatch = null;
+            writerEncoder = null;
+            writerOverflowBatch = null;
+        } else {
+            slots = new EventSlot[config.queueCapacity];
+            for (int i = 0; i < slots.length; i++) {
+                slots[i] = new EventSlot();
+            }
+            mask = slots.length - 1;
+            writerBatch = new BatchBuffer(BATCH_BYTES * 2);
+            writerEncoder = new EventEncoder(config.runId, config.maxStringChars, writerBatch);
+            writerOverflowBatch = new EventSlot[1024];
+            writer = new Thread(this::runWriter, "foxml-training-events-writer-" + WRITER_NUMBER.incrementAndGet());
+            writer.setDaemon(true);
+            writer.start();
+        }
+        Thread hook = null;
+        if (config.shutdownHook) {
+            hook = new Thread(this::close, "foxml-training-events-shutdown");
+            try {
+                Runtime.getRuntime().addShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                hook = null;
+            }
+        }
+        this.shutdownHook = hook;
+    }
+
+    @Override
+    public String runId() {
+        return config.runId;
+    }
+
+    /** Where events go and how: for diagnostics and the README's "where did my events go?". */
+    @Override
+    public String toString() {
+        return "DefaultTrainingEventEmitter[run=" + config.runId + ", " + config + "]";
+    }
+
+    @Override
+    public void emitProgress(String stage, double progressPct) {
+        emitProgress(stage, progressPct, null, 0, 0);
+    }
+
+    @Override
+    public void emitProgress(String stage, double progressPct, String currentTarget,
+                             int targetsComplete, int targetsTotal) {
+        int max = config.maxStringChars;
+        int problems = ArgumentProblems.required(stage, max) | ArgumentProblems.percent(progressPct)
+                | ArgumentProblems.optional(currentTarget, max)
+                | ArgumentProblems.counts(targetsComplete, targetsTotal);
+        emit(EventType.PROGRESS, stage, currentTarget, progressPct, targetsComplete, targetsTotal, false, problems);
+    }
+
+    @Override
+    public void emitStageChange(String previousStage, String newStage) {
+        int max = config.maxStringChars;
+        int problems = ArgumentProblems.optional(previousStage, max) | ArgumentProblems.required(newStage, max);
+        emit(EventType.STAGE_CHANGE, previousStage, newStage, 0.0, 0, 0, false, problems);
+    }
+
+    @Override
+    public void emitTargetComplete(String target, TargetStatus status) {
+        emitTargetComplete(target, status, 0, Double.NaN);
+    }
+
+    @Override
+    public void emitTargetComplete(String target, TargetStatus status, int modelsTrained, double bestAuc) {
+        int problems = ArgumentProblems.required(target, config.maxStringChars)
+                | ArgumentProblems.count(modelsTrained) | ArgumentProblems.optionalNumber(bestAuc)
+                | (status == null ? ArgumentProblems.NULL_STATUS : 0);
+        String wireStatus = status == null ? TargetStatus.FAILED.wireName() : status.wireName();
+        emit(EventType.TARGET_COMPLETE, target, wireStatus, bestAuc, modelsTrained, 0, false, problems);
+    }
+
+    @Override
+    public void emitRunComplete(RunStatus status) {
+        int problems = status == null ? ArgumentProblems.NULL_STATUS : 0;
+        String wireStatus = status == null ? RunStatus.FAILED.wireName() : status.wireName();
+        emit(EventType.RUN_COMPLETE, wireStatus, null, 0.0, 0, 0, false, problems);
+        runCompleted = true;
+    }
+
+    @Override
+    public void emitError(String errorMessage, String errorType, boolean recoverable) {
+        int max = config.maxStringChars;
+        int problems = ArgumentProblems.required(errorMessage, max) | ArgumentProblems.required(errorType, max);
+        emit(EventType.ERROR, errorMessage, errorType, 0.0, 0, 0, recoverable, problems);
+    }
+
+    /** Strict mode's check, on the caller's thread; otherwise problems are repaired and counted later. */
+    private void checkStrict(String s1, String s2, int problems) {
+        problems |= ArgumentProblems.characters(s1) | ArgumentProblems.characters(s2);
+        if (problems != 0) {
+            throw new IllegalArgumentException("invalid training event arguments: "
+                    + ArgumentProblems.describe(problems));
+        }
+    }
+
+    private void emit(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, int problems) {
+        if (config.strict) {
+            checkStrict(s1, s2, problems);
+        }
+        try {
+            if (closed) {
+                counters.droppedClosed.incrementAndGet();
+                return;
+            }
+            long now = clock.nowMicros();
+            if (slots == null) {
+                emitSynchronously(type, s1, s2, d1, i1, i2, b1, now, problems);
+            } else {
+                enqueue(type, s1, s2, d1, i1, i2, b1, now, problems);
+            }
+        } catch (RuntimeException | Error unexpected) {
+            // A bug of ours must cost an event, never the training run.
+            counters.droppedUnwritable.incrementAndGet();
+            log.warn("internal", "a training event was lost to an internal error: " + unexpected);
+        }
+    }
+
+    private void enqueue(int type, String s1, String s2, double d1, int i1, int i2, boolean b1,
+                         long now, int problems) {
+        long deadline = 0;
+        while (true) {
+            producerLock.lock();
+            try {
+                long t = tail;
+                if (t - consumed < slots.length && overflowSize == 0) {
+                    slots[(int) t & mask].set(type, s1, s2, d1, i1, i2, b1, now, nextSeq, problems);
+                    lastQueuedSeq = nextSeq++;
+                    tail = t + 1;
+                    published = t + 1;
+                    break;
+                }
+                if (overflow.size() < overflowCapacity) {
+                    // Rare (a writer starved of CPU, a slow disk): costs an allocation, not a wait.
+                    EventSlot extra = new EventSlot();
+                    extra.set(type, s1, s2, d1, i1, i2, b1, now, nextSeq, problems);
+                    lastQueuedSeq = nextSeq++;
+                    overflow.addLast(extra);
+                    overflowSize = overflow.size();
+                    break;
+                }
+                long clock = System.nanoTime();
+                if (deadline == 0) {
+                    deadline = clock + maxEmitBlockNanos;
+                } else if (clock - deadline >= 0) {
+                    // The seq is used up, so a reader sees the gap as well as the counter.
+                    nextSeq++;
+                    counters.droppedQueueFull.incrementAndGet();
+                    log.warn("queue-full", "the event queue (" + slots.length + " + " + overflowCapacity
+                            + " overflow) stayed full for " + config.maxEmitBlock.toMillis()
+                            + " ms; an event was dropped (see stats().droppedQueueFull())");
+                    return;
+                }
+            } finally {
+                producerLock.unlock();
+            }
+            // Both queues are full: give the writer a moment, within maxEmitBlock.
+            LockSupport.unpark(writer);
+            LockSupport.parkNanos(FULL_QUEUE_PARK_NANOS);
+        }
+        if (writerParked) {
+            LockSupport.unpark(writer);
+        }
+    }
+
+    private void emitSynchronously(int type, String s1, String s2, double d1, int i1, int i2, boolean b1,
+                                   long now, int problems) {
+        producerLock.lock();
+        try {
+            if (closed) {
+                counters.droppedClosed.incrementAndGet();
+                return;
+            }
+            callerSlot.set(type, s1, s2, d1, i1, i2, b1, now, nextSeq, problems);
+            lastQueuedSeq = nextSeq++;
+            callerBatch.clear();
+            int found = callerEncoder.encode(callerSlot);
+            callerSlot.clear();
+            reportProblems(found);
+            if (found != -1) {
+                delivery.deliver(callerBatch);
+            }
+        } finally {
+            producerLock.unlock();
+        }
+    }
+
+    private void reportProblems(int problems) {
+        if (problems == 0) {
+            return;
+        }
+        if (problems == -1) {
+            counters.droppedUnwritable.incrementAndGet();
+            log.warn("encode", "a training event could not be encoded and was dropped");
+            return;
+        }
+        counters.invalidArguments.incrementAndGet();
+        if (log.tryAcquire("invalid-arguments")) {
+            log.log("invalid-arguments", "a training event had invalid arguments ("
+                    + ArgumentProblems.describe(problems) + "); the line was written escaped, clamped or repaired");
+        }
+    }
+
+    private void runWriter() {
+        long lastResync = System.nanoTime();
+        long lastTakenSeq = 0;
+        while (true) {
+            try {
+                long available = published;
+                long start = consumed;
+                writerBatch.clear();
+                if (available != start) {
+                    // The ring first: every event in it is older than any in the overflow.
+                    long i = start;
+                    while (i < available && writerBatch.size() < BATCH_BYTES) {
+                        EventSlot slot = slots[(int) i & mask];
+                        reportProblems(writerEncoder.encode(slot));
+                        lastTakenSeq = slot.seq;
+                        slot.clear();
+                        i++;
+                    }
+                    consumed = i;
+                } else if (overflowSize > 0) {
+                    int taken = takeOverflow();
+                    for (int k = 0; k < taken; k++) {
+                        EventSlot slot = writerOverflowBatch[k];
+                        writerOverflowBatch[k] = null;
+                        reportProblems(writerEncoder.encode(slot));
+                        lastTakenSeq = slot.seq;
+                    }
+                } else {
+                    if (stopping) {
+                        break;
+                    }
+                    long now = System.nanoTime();
+                    if (now - lastResync >= CLOCK_RESYNC_NANOS) {
+                        clock.resync();
+                        lastResync = now;
+                    }
+                    delivery.maintain();
+                    long park = IDLE_PARK_NANOS;
+                    if (!delivery.socketConnected()) {
+                        park = Math.max(1_000_000L, Math.min(park, delivery.nextConnectAttemptNanos() - now));
+                    }
+                    writerParked = true;
+                    if (published == consumed && overflowSize == 0 && !stopping) {
+                        LockSupport.parkNanos(this, park);
+                    }
+                    writerParked = false;
+                    continue;
+                }
+                if (writerBatch.lines() > 0) {
+                    delivery.deliver(writerBatch);
+                }
+                markDelivered(lastTakenSeq);
+            } catch (Throwable t) {
+                // One bad moment must not end delivery for the rest of the run (cf. dogstatsd #56).
+                markDelivered(lastTakenSeq);
+                log.warn("writer", "the training event writer hit an unexpected error and goes on: " + t);
+                if (t instanceof VirtualMachineError) {
+                    LockSupport.parkNanos(1_000_000L);
+                }
+            }
+        }
+        delivery.close();
+    }
+
+    /** Moves the oldest overflow events (up to a batch) to the writer; the ring is empty now. */
+    private int takeOverflow() {
+        producerLock.lock();
+        try {
+            int n = 0;
+            while (n < writerOverflowBatch.length && !overflow.isEmpty()) {
+                writerOverflowBatch[n++] = overflow.pollFirst();
+            }
+            overflowSize = overflow.size();
+            return n;
+        } finally {
+            producerLock.unlock();
+        }
+    }
+
+    private void markDelivered(long seq) {
+        deliveredSeq = seq;
+        if (flushWaiters.get() > 0) {
+            synchronized (flushMonitor) {
+                flushMonitor.notifyAll();
+            }
+        }
+    }
+
+    @Override
+    public boolean flush() {
+        if (slots == null) {
+            return true;
+        }
+        long target;
+        producerLock.lock();
+        try {
+            target = lastQueuedSeq;
+        } finally {
+            producerLock.unlock();
+        }
+        if (deliveredSeq >= target) {
+            return true;
+        }
+        long deadline = System.nanoTime() + config.flushTimeout.toNanos();
+        flushWaiters.incrementAndGet();
+        try {
+            LockSupport.unpark(writer);
+            synchronized (flushMonitor) {
+                while (deliveredSeq < target) {
+                    long remaining = deadline - System.nanoTime();
+                    if (remaining <= 0 || !writer.isAlive()) {
+                        log.warn("flush-timeout", "flush() gave up after " + config.flushTimeout.toMillis()
+                                + " ms with " + (target - deliveredSeq) + " events not yet written");
+                        return false;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(flushMonitor, remaining);
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return deliveredSeq >= target;
+        } finally {
+            flushWaiters.decrementAndGet();
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            if (!runCompleted) {
+                // A run that ends without saying how would be shown as running forever.
+                emit(EventType.RUN_COMPLETE, RunStatus.CANCELLED.wireName(), null, 0.0, 0, 0, false, 0);
+                runCompleted = true;
+            }
+            closed = true;
+        }
+        try {
+            if (writer != null) {
+                stopping = true;
+                LockSupport.unpark(writer);
+                long waitMillis = Math.max(1, config.closeTimeout.toMillis());
+                writer.join(waitMillis);
+                if (writer.isAlive()) {
+                    log.warn("close-timeout", "close() gave up after " + waitMillis
+                            + " ms with events not yet written; the writer goes on in the background");
+                } else {
+                    producerLock.lock();
+                    try {
+                        // An emit that raced with close() and was queued after the writer left.
+                        long late = published - consumed + overflow.size();
+                        if (late > 0) {
+                            counters.droppedClosed.addAndGet(late);
+                        }
+                    } finally {
+                        producerLock.unlock();
+                    }
+                }
+            } else {
+                producerLock.lock();
+                try {
+                    delivery.close();
+                } finally {
+                    producerLock.unlock();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            log.warn("close", "closing the training event emitter failed: " + e);
+        }
+        removeShutdownHook();
+    }
+
+    private void removeShutdownHook() {
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or about to: it will find the emitter closed
+            }
+        }
+    }
+
+    @Override
+    public EmitterStats stats() {
+        long emitted;
+        producerLock.lock();
+        try {
+            emitted = nextSeq - 1;
+        } finally {
+            producerLock.unlock();
+        }
+        EmitterStats s = counters.snapshot();
+        return new EmitterStats(emitted, s.writtenToSocket(), s.writtenToFile(), s.replayed(),
+                s.droppedQueueFull(), s.droppedUnwritable(), s.droppedClosed(), s.reconnects(),
+                s.invalidArguments(), s.socketErrors(), s.fileErrors());
+    }
+}

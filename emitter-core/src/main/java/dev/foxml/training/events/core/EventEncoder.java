@@ -1,0 +1,255 @@
+package dev.foxml.training.events.core;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
+
+import java.io.IOException;
+
+/**
+ * Turns one {@link EventSlot} into one line of JSON exactly as WIRE.md orders it, through
+ * jackson-core's streaming generator, and repairs what the wire cannot carry: NaN and the
+ * infinities become {@code null}, percentages are clamped, negative counts become 0, unpaired
+ * surrogates become U+FFFD, and strings longer than the limit are cut with a visible marker.
+ * All non-ASCII characters are written as {@code \\uXXXX} escapes (as Python's
+ * {@code json.dumps} does), so U+2028/U+2029 and control characters can never break a line.
+ *
+ * <p>One generator and its buffers are kept for the encoder's life: encoding allocates nothing
+ * for the common values. Not thread-safe: one encoder per writing thread.
+ */
+final class EventEncoder {
+    static final String TRUNCATION_MARKER = "...[truncated]";
+    static final String UNKNOWN = "unknown";
+
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    private static final SerializedString EVENT_TYPE = new SerializedString("event_type");
+    private static final SerializedString RUN_ID = new SerializedString("run_id");
+    private static final SerializedString TIMESTAMP = new SerializedString("timestamp");
+    private static final SerializedString SEQ = new SerializedString("seq");
+
+    private static final SerializedString PROGRESS = new SerializedString("progress");
+    private static final SerializedString STAGE = new SerializedString("stage");
+    private static final SerializedString PROGRESS_PCT = new SerializedString("progress_pct");
+    private static final SerializedString CURRENT_TARGET = new SerializedString("current_target");
+    private static final SerializedString TARGETS_COMPLETE = new SerializedString("targets_complete");
+    private static final SerializedString TARGETS_TOTAL = new SerializedString("targets_total");
+
+    private static final SerializedString STAGE_CHANGE = new SerializedString("stage_change");
+    private static final SerializedString PREVIOUS_STAGE = new SerializedString("previous_stage");
+    private static final SerializedString NEW_STAGE = new SerializedString("new_stage");
+
+    private static final SerializedString TARGET_COMPLETE = new SerializedString("target_complete");
+    private static final SerializedString TARGET = new SerializedString("target");
+    private static final SerializedString STATUS = new SerializedString("status");
+    private static final SerializedString MODELS_TRAINED = new SerializedString("models_trained");
+    private static final SerializedString BEST_AUC = new SerializedString("best_auc");
+
+    private static final SerializedString RUN_COMPLETE = new SerializedString("run_complete");
+
+    private static final SerializedString ERROR = new SerializedString("error");
+    private static final SerializedString ERROR_MESSAGE = new SerializedString("error_message");
+    private static final SerializedString ERROR_TYPE = new SerializedString("error_type");
+    private static final SerializedString RECOVERABLE = new SerializedString("recoverable");
+
+    private final int maxStringChars;
+    private final SerializedString runId;
+    private final BatchBuffer out;
+    private final TimestampFormat timestamps = new TimestampFormat();
+    private final char[] numberChars = new char[32];
+    private final char[] stringScratch;
+    private JsonGenerator generator;
+
+    EventEncoder(String runId, int maxStringChars, BatchBuffer out) {
+        this.maxStringChars = maxStringChars;
+        this.out = out;
+        this.stringScratch = new char[maxStringChars + TRUNCATION_MARKER.length()];
+        int n = sanitize(runId == null ? UNKNOWN : runId);
+        this.runId = new SerializedString(new String(stringScratch, 0, n));
+        this.generator = newGenerator(out);
+    }
+
+    private static JsonGenerator newGenerator(BatchBuffer out) {
+        try {
+            JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8);
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+            // Every character above ASCII as an escape: no raw U+2028/2029, and the same
+            // bytes Python's json.dumps (ensure_ascii) writes.
+            g.setHighestNonEscapedChar(0x7F);
+            g.setRootValueSeparator(null);
+            return g;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a JSON generator", e);
+        }
+    }
+
+    /** The run id as written (after repair): what a reader sees in {@code run_id}. */
+    String runIdAsWritten() {
+        return runId.getValue();
+    }
+
+    /**
+     * Appends the slot's line (ending in {@code \n}) to the batch buffer.
+     *
+     * @return the slot's argument problems, including those found while encoding; -1 when the
+     *     line could not be encoded at all (nothing was appended)
+     */
+    int encode(EventSlot e) {
+        int start = out.size();
+        try {
+            int problems = writeEvent(e);
+            out.lineEnded();
+            return problems;
+        } catch (IOException | RuntimeException failure) {
+            // The generator's state is unknown after a failure: forget the partial line and
+            // start from a fresh generator so that no torn line is ever written.
+            out.truncate(start);
+            generator = newGenerator(out);
+            return -1;
+        }
+    }
+
+    private int writeEvent(EventSlot e) throws IOException {
+        JsonGenerator g = generator;
+        int problems = e.problems;
+        g.writeStartObject();
+        g.writeFieldName(EVENT_TYPE);
+        switch (e.type) {
+            case EventType.PROGRESS:
+                g.writeString(PROGRESS);
+                g.writeFieldName(STAGE);
+                problems |= writeRequiredString(e.s1);
+                g.writeFieldName(PROGRESS_PCT);
+                writePercent(e.d1);
+                g.writeFieldName(CURRENT_TARGET);
+                problems |= writeOptionalString(e.s2);
+                int total = Math.max(0, e.i2);
+                g.writeFieldName(TARGETS_COMPLETE);
+                g.writeNumber(Math.min(Math.max(0, e.i1), total));
+                g.writeFieldName(TARGETS_TOTAL);
+                g.writeNumber(total);
+                break;
+            case EventType.STAGE_CHANGE:
+                g.writeString(STAGE_CHANGE);
+                g.writeFieldName(PREVIOUS_STAGE);
+                problems |= writeOptionalString(e.s1);
+                g.writeFieldName(NEW_STAGE);
+                problems |= writeRequiredString(e.s2);
+                break;
+            case EventType.TARGET_COMPLETE:
+                g.writeString(TARGET_COMPLETE);
+                g.writeFieldName(TARGET);
+                problems |= writeRequiredString(e.s1);
+                g.writeFieldName(STATUS);
+                g.writeString(e.s2);
+                g.writeFieldName(MODELS_TRAINED);
+                g.writeNumber(Math.max(0, e.i1));
+                g.writeFieldName(BEST_AUC);
+                writeNumberOrNull(e.d1);
+                break;
+            case EventType.RUN_COMPLETE:
+                g.writeString(RUN_COMPLETE);
+                g.writeFieldName(STATUS);
+                g.writeString(e.s1);
+                break;
+            case EventType.ERROR:
+                g.writeString(ERROR);
+                g.writeFieldName(ERROR_MESSAGE);
+                problems |= writeRequiredString(e.s1);
+                g.writeFieldName(ERROR_TYPE);
+                problems |= writeRequiredString(e.s2);
+                g.writeFieldName(RECOVERABLE);
+                g.writeBoolean(e.b1);
+                break;
+            default:
+                throw new IllegalStateException("unknown event type " + e.type);
+        }
+        g.writeFieldName(RUN_ID);
+        g.writeString(runId);
+        g.writeFieldName(TIMESTAMP);
+        g.writeString(timestamps.format(e.timestampMicros), 0, TimestampFormat.LENGTH);
+        g.writeFieldName(SEQ);
+        g.writeNumber(e.seq);
+        g.writeEndObject();
+        g.writeRaw('\n');
+        g.flush();
+        return problems;
+    }
+
+    private void writePercent(double pct) throws IOException {
+        if (Double.isNaN(pct) || Double.isInfinite(pct)) {
+            generator.writeNull();
+        } else {
+            writeFinite(Math.max(0.0, Math.min(100.0, pct)));
+        }
+    }
+
+    private void writeNumberOrNull(double value) throws IOException {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            generator.writeNull();
+        } else {
+            writeFinite(value);
+        }
+    }
+
+    private void writeFinite(double value) throws IOException {
+        int len = DoubleFormat.format(value, numberChars);
+        if (len > 0) {
+            generator.writeRawValue(numberChars, 0, len);
+        } else {
+            generator.writeNumber(value);
+        }
+    }
+
+    private int writeRequiredString(String s) throws IOException {
+        return writeString(s == null ? UNKNOWN : s);
+    }
+
+    private int writeOptionalString(String s) throws IOException {
+        if (s == null) {
+            generator.writeNull();
+            return 0;
+        }
+        return writeString(s);
+    }
+
+    /** Writes a string, repaired when needed; returns the character problems found in it. */
+    private int writeString(String s) throws IOException {
+        int problems = ArgumentProblems.characters(s);
+        if ((problems & ArgumentProblems.LONE_SURROGATE) == 0 && s.length() <= maxStringChars) {
+            generator.writeString(s);
+        } else {
+            generator.writeString(stringScratch, 0, sanitize(s));
+        }
+        return s.length() > maxStringChars ? problems | ArgumentProblems.TOO_LONG : problems;
+    }
+
+    /**
+     * Copies {@code s} into the scratch buffer with unpaired surrogates replaced by U+FFFD and,
+     * when longer than the limit, cut and marked; a surrogate pair that the cut splits leaves
+     * its first half, which becomes U+FFFD like any unpaired surrogate.
+     *
+     * @return the number of chars in the scratch buffer
+     */
+    private int sanitize(String s) {
+        int limit = s.length() > maxStringChars
+                ? maxStringChars - TRUNCATION_MARKER.length() : s.length();
+        int n = 0;
+        for (int i = 0; i < limit; i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < limit && Character.isLowSurrogate(s.charAt(i + 1))) {
+                stringScratch[n++] = c;
+                stringScratch[n++] = s.charAt(++i);
+            } else {
+                stringScratch[n++] = Character.isSurrogate(c) ? '\uFFFD' : c;
+            }
+        }
+        if (limit < s.length()) {
+            TRUNCATION_MARKER.getChars(0, TRUNCATION_MARKER.length(), stringScratch, n);
+            n += TRUNCATION_MARKER.length();
+        }
+        return n;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.foxml.training.events.core;
+
+/**
+ * One preallocated, reusable event: the arguments of one emit call, held until the writer
+ * encodes them. Strings are the caller's own (immutable) references, so filling a slot copies
+ * nothing and allocates nothing. The meaning of each field depends on {@link #type}.
+ */
+final class EventSlot {
+    int type;
+    /** progress: stage; stage_change: previous; target_complete: target; run_complete: status; error: message. */
+    String s1;
+    /** progress: current target; stage_change: new stage; target_complete: status; error: type. */
+    String s2;
+    /** progress: percent; target_complete: best AUC. */
+    double d1;
+    /** progress: targets complete; target_complete: models trained. */
+    int i1;
+    /** progress: targets total. */
+    int i2;
+    /** error: recoverable. */
+    boolean b1;
+    long timestampMicros;
+    long seq;
+    /** Problems found in the arguments so far ({@link ArgumentProblems} bits). */
+    int problems;
+
+    void set(int type, String s1, String s2, double d1, int i1, int i2, boolean b1,
+             long timestampMicros, long seq, int problems) {
+        this.type = type;
+        this.s1 = s1;
+        this.s2 = s2;
+        this.d1 = d1;
+        this.i1 = i1;
+        this.i2 = i2;
+        this.b1 = b1;
+        this.timestampMicros = timestampMicros;
+        this.seq = seq;
+        this.problems = problems;
+    }
+
+    /** Drops the caller's strings so that a slot waiting for reuse keeps nothing alive. */
+    void clear() {
+        s1 = null;
+        s2 = null;
+    }
+}

@@ -1,0 +1,178 @@
+package dev.foxml.training.events.core;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Where a batch of lines goes: the socket when it is connected, the file when it is not, and
+ * both in journal mode. The shape of Log4j 2's FailoverAppender: a primary (socket), a fallback
+ * (file) and a retry of the primary with backoff. When the socket fails, the lines it may have
+ * taken without the reader ever reading them (see {@link ReplayBuffer}) and the whole failed
+ * batch go to the file, so a partly sent line still arrives whole.
+ *
+ * <p>Not thread-safe: driven by the writer thread (or under the emitter's lock in synchronous mode).
+ */
+final class FailoverDelivery {
+    private final SocketTransport socket;
+    private final FileTransport file;
+    private final boolean journal;
+    private final int minReplayBytes;
+    private final long reconnectMinNanos;
+    private final long reconnectMaxNanos;
+    private final Counters counters;
+    private final RateLimitedLog log;
+    private final BatchBuffer replayBatch = new BatchBuffer(64 * 1024);
+    private ReplayBuffer replay;
+    private long nextConnectAttempt;
+    private long backoffNanos;
+    private boolean everConnected;
+
+    FailoverDelivery(SocketTransport socket, FileTransport file, boolean journal, int minReplayBytes,
+                     long reconnectMinNanos, long reconnectMaxNanos, Counters counters, RateLimitedLog log) {
+        this.socket = socket;
+        this.file = file;
+        this.journal = journal;
+        this.minReplayBytes = minReplayBytes;
+        this.reconnectMinNanos = reconnectMinNanos;
+        this.reconnectMaxNanos = reconnectMaxNanos;
+        this.backoffNanos = reconnectMinNanos;
+        this.counters = counters;
+        this.log = log;
+        this.nextConnectAttempt = System.nanoTime();
+    }
+
+    boolean socketConnected() {
+        return socket.isConnected();
+    }
+
+    /** When the next attempt to (re)connect is due, for the writer to wake up in time. */
+    long nextConnectAttemptNanos() {
+        return nextConnectAttempt;
+    }
+
+    /**
+     * Work to do while idle: reconnect when due, and notice a reader that went away while we had
+     * nothing to send (so that its unread lines reach the file now, not at the next event).
+     */
+    void maintain() {
+        if (socket.isConnected()) {
+            if (socket.peerClosed()) {
+                socketFailed("the reader closed the socket " + socket.path(), null);
+            }
+        } else {
+            maybeConnect();
+        }
+    }
+
+    /** Delivers the batch; never throws. Loss (neither socket nor file took it) is counted. */
+    void deliver(BatchBuffer batch) {
+        ByteBuffer bytes = batch.flipForWrite();
+        int lines = batch.lines();
+        boolean inFile = journal && appendToFile(bytes, lines);
+        if (!socket.isConnected()) {
+            maybeConnect();
+        }
+        if (socket.isConnected()) {
+            bytes.rewind();
+            try {
+                socket.write(bytes);
+                if (!journal) {
+                    replay.record(bytes, 0, bytes.limit());
+                }
+                counters.writtenToSocket.addAndGet(lines);
+                return;
+            } catch (IOException e) {
+                socketFailed(describe(e), e);
+            }
+        }
+        if (!journal) {
+            bytes.rewind();
+            inFile = appendToFile(bytes, lines);
+        }
+        if (!inFile) {
+            counters.droppedUnwritable.addAndGet(lines);
+        }
+    }
+
+    private void maybeConnect() {
+        long now = System.nanoTime();
+        if (now - nextConnectAttempt < 0) {
+            return;
+        }
+        if (!socket.pathExists()) {
+            // Nothing listens yet: cheap to look again soon, no backoff needed.
+            nextConnectAttempt = now + reconnectMinNanos;
+            return;
+        }
+        try {
+            socket.connect();
+            int replayBytes = Math.max(minReplayBytes, 2 * socket.sendBufferBytes());
+            if (replay == null || replay.capacity() < replayBytes) {
+                replay = new ReplayBuffer(replayBytes);
+            }
+            backoffNanos = reconnectMinNanos;
+            if (everConnected) {
+                counters.reconnects.incrementAndGet();
+            }
+            everConnected = true;
+        } catch (IOException | RuntimeException e) {
+            counters.socketErrors.incrementAndGet();
+            log.warn("socket-connect", "cannot connect to the event socket " + socket.path()
+                    + "; events go to " + file.path() + " (" + e.getClass().getSimpleName() + ")");
+            nextConnectAttempt = now + backoffNanos;
+            backoffNanos = Math.min(backoffNanos * 2, reconnectMaxNanos);
+        }
+    }
+
+    /**
+     * The socket broke or stalled: close it, write what the reader may not have read to the
+     * file, and retry the socket after the backoff. (The batch being written when it failed is
+     * then written to the file whole by the caller, also the part the socket took.)
+     */
+    private void socketFailed(String why, IOException cause) {
+        socket.close();
+        counters.socketErrors.incrementAndGet();
+        nextConnectAttempt = System.nanoTime() + backoffNanos;
+        backoffNanos = Math.min(backoffNanos * 2, reconnectMaxNanos);
+        log.warn("socket-failed", why + "; events go to " + file.path() + " until it is back");
+        if (journal || replay == null) {
+            return;
+        }
+        replayBatch.clear();
+        int replayedLines = replay.drainTo(replayBatch);
+        if (replayedLines > 0) {
+            counters.replayed.addAndGet(replayedLines);
+            // If the file cannot take them either, they may be lost: counted as dropped, though
+            // the reader may have read some of them (an overcount, never a silent loss).
+            if (!appendToFile(replayBatch.flipForWrite(), replayedLines)) {
+                counters.droppedUnwritable.addAndGet(replayedLines);
+            }
+        }
+        replayBatch.clear();
+    }
+
+    private String describe(IOException e) {
+        if (e instanceof SocketTransport.WriteTimeoutException) {
+            return "the reader of " + socket.path() + " stopped reading";
+        }
+        return "writing to the event socket " + socket.path() + " failed (" + e.getClass().getSimpleName() + ")";
+    }
+
+    /** @return whether the file took the lines (counted); a failure is counted and warned about */
+    private boolean appendToFile(ByteBuffer bytes, int lines) {
+        try {
+            file.append(bytes);
+            counters.writtenToFile.addAndGet(lines);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            counters.fileErrors.incrementAndGet();
+            log.warn("file-failed", "cannot append training events to " + file.path() + ": " + e.getMessage());
+            return false;
+        }
+    }
+
+    void close() {
+        socket.close();
+        file.close();
+    }
+}

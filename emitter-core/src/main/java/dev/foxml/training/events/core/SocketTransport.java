@@ -1,0 +1,180 @@
+package dev.foxml.training.events.core;
+
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The connection to the bridge's Unix socket. Writes are non-blocking with a deadline, so a
+ * reader that accepts but never reads costs at most the write timeout, never a hung trainer.
+ * Not thread-safe: used by the writer thread only (or under the lock in synchronous mode).
+ */
+final class SocketTransport {
+    private static final int MAX_POLL_PARK_NANOS = 1_000_000;
+
+    private final Path path;
+    private final SocketConnector connector;
+    private final long writeTimeoutNanos;
+    private final ByteBuffer probe = ByteBuffer.allocateDirect(256);
+    private SocketChannel channel;
+    private Selector readable;
+    private int sendBufferBytes;
+
+    SocketTransport(Path path, SocketConnector connector, long writeTimeoutNanos) {
+        this.path = path;
+        this.connector = connector;
+        this.writeTimeoutNanos = writeTimeoutNanos;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    boolean isConnected() {
+        return channel != null;
+    }
+
+    /** The kernel's send buffer of the current connection (0 when not connected). */
+    int sendBufferBytes() {
+        return sendBufferBytes;
+    }
+
+    /** Whether something is at the socket's path: checked before connecting, as a connect that fails costs an exception. */
+    boolean pathExists() {
+        return Files.exists(path, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** Connects; on failure throws and stays disconnected. */
+    void connect() throws IOException {
+        close();
+        SocketChannel c = connector.connect(path);
+        try {
+            c.configureBlocking(false);
+            int sndbuf;
+            try {
+                sndbuf = c.getOption(StandardSocketOptions.SO_SNDBUF);
+            } catch (IOException | UnsupportedOperationException e) {
+                sndbuf = 256 * 1024;
+            }
+            sendBufferBytes = sndbuf;
+            // junixsocket's non-blocking read reports end-of-stream as 0, not -1; "readable, yet
+            // nothing to read" is how a closed peer shows on both implementations.
+            Selector selector = c.provider().openSelector();
+            try {
+                c.register(selector, SelectionKey.OP_READ);
+            } catch (IOException | RuntimeException e) {
+                selector.close();
+                throw e;
+            }
+            readable = selector;
+            channel = c;
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Writes all of {@code batch} (from its position to its limit) or throws. On return or on
+     * an exception, the batch's position says how much the kernel accepted.
+     *
+     * @throws IOException when the peer is gone, or {@link WriteTimeoutException} when the
+     *     reader did not make room within the write timeout
+     */
+    void write(ByteBuffer batch) throws IOException {
+        SocketChannel c = channel;
+        if (c == null) {
+            throw new IOException("not connected");
+        }
+        long deadline = 0;
+        long park = 10_000;
+        while (batch.hasRemaining()) {
+            int n = c.write(batch);
+            if (n > 0 || !batch.hasRemaining()) {
+                deadline = 0;
+                park = 10_000;
+                continue;
+            }
+            long now = System.nanoTime();
+            if (deadline == 0) {
+                deadline = now + writeTimeoutNanos;
+            } else if (now - deadline >= 0) {
+                throw new WriteTimeoutException();
+            }
+            // The reader is slow: wait for it to make room, a little longer each time.
+            LockSupport.parkNanos(park);
+            park = Math.min(park * 2, MAX_POLL_PARK_NANOS);
+        }
+    }
+
+    /**
+     * Whether the reader has closed its end (the bridge exited or crashed) while we had nothing
+     * to send: a non-blocking read sees end-of-stream. Anything the reader sent is discarded.
+     */
+    boolean peerClosed() {
+        SocketChannel c = channel;
+        if (c == null) {
+            return false;
+        }
+        try {
+            if (readable.selectNow() == 0) {
+                return false;
+            }
+            readable.selectedKeys().clear();
+            int n;
+            probe.clear();
+            n = c.read(probe);
+            if (n <= 0) {
+                return true;
+            }
+            while (n > 0) {
+                probe.clear();
+                n = c.read(probe);
+            }
+            return n < 0;
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    void close() {
+        SocketChannel c = channel;
+        Selector selector = readable;
+        channel = null;
+        readable = null;
+        sendBufferBytes = 0;
+        if (selector != null) {
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // only the selector's own descriptors; the channel is closed below
+            }
+        }
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // closing a broken connection: nothing more to lose
+            }
+        }
+    }
+
+    /** The reader accepted the connection but did not read in time. */
+    static final class WriteTimeoutException extends IOException {
+        WriteTimeoutException() {
+            super("write timed out: the reader is not reading", null);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+}

@@ -1,0 +1,354 @@
+package dev.foxml.training.events.core;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * Configures a {@link DefaultTrainingEventEmitter}. Every setting has a default; where events go
+ * is, in order of precedence: this builder, the system properties
+ * {@value #SOCKET_PROPERTY} / {@value #FILE_PROPERTY} / {@value #MODE_PROPERTY}, the environment
+ * variables {@value #SOCKET_ENV} / {@value #FILE_ENV} / {@value #MODE_ENV}, and the seed's defaults
+ * {@value #DEFAULT_SOCKET} / {@value #DEFAULT_FILE}.
+ *
+ * <p>{@link #build()} validates everything and throws {@link IllegalArgumentException} with a
+ * message that says what to fix; once built, the emitter itself never throws.
+ */
+public final class TrainingEventEmitterBuilder {
+    public static final String SOCKET_ENV = "FOXML_TRAINING_EVENT_SOCKET";
+    public static final String FILE_ENV = "FOXML_TRAINING_EVENT_FILE";
+    public static final String MODE_ENV = "FOXML_TRAINING_EVENT_MODE";
+    public static final String SOCKET_PROPERTY = "foxml.training.event.socket";
+    public static final String FILE_PROPERTY = "foxml.training.event.file";
+    public static final String MODE_PROPERTY = "foxml.training.event.mode";
+    public static final String DEFAULT_SOCKET = "/tmp/foxml_training_events.sock";
+    public static final String DEFAULT_FILE = "/tmp/foxml_training_events.jsonl";
+
+    /** The longest socket path Linux accepts: {@code sun_path} is 108 bytes including the NUL. */
+    public static final int MAX_SOCKET_PATH_BYTES = 107;
+    /** The longest allowed {@link #maxStringChars(int)}; keeps every line well under 1 MiB. */
+    public static final int MAX_STRING_CHARS_LIMIT = 16_384;
+    /** The longest {@link #maxEmitBlock(Duration)}: the bound promised to trainers. */
+    public static final Duration MAX_EMIT_BLOCK_LIMIT = Duration.ofMillis(50);
+
+    final String runId;
+    Path socketPath;
+    Path filePath;
+    Boolean synchronous;
+    Boolean journal;
+    int queueCapacity = 8192;
+    int overflowCapacity = 262_144;
+    Duration maxEmitBlock = Duration.ofMillis(20);
+    Duration writeTimeout = Duration.ofMillis(250);
+    Duration reconnectMin = Duration.ofMillis(100);
+    Duration reconnectMax = Duration.ofSeconds(2);
+    int replayBytes = 1 << 20;
+    Duration flushTimeout = Duration.ofSeconds(5);
+    Duration closeTimeout = Duration.ofSeconds(3);
+    boolean shutdownHook = true;
+    int maxStringChars = 4096;
+    boolean strict;
+    Duration warningInterval = Duration.ofSeconds(30);
+    UnaryOperator<String> environment = System::getenv;
+    UnaryOperator<String> properties = System::getProperty;
+
+    TrainingEventEmitterBuilder(String runId) {
+        this.runId = runId;
+    }
+
+    /** The bridge's Unix socket (absolute, at most {@value #MAX_SOCKET_PATH_BYTES} bytes). */
+    public TrainingEventEmitterBuilder socketPath(Path path) {
+        this.socketPath = Objects.requireNonNull(path, "socketPath");
+        return this;
+    }
+
+    /** The fallback file lines are appended to (absolute; created 0600 when absent). */
+    public TrainingEventEmitterBuilder filePath(Path path) {
+        this.filePath = Objects.requireNonNull(path, "filePath");
+        return this;
+    }
+
+    /**
+     * Write each event before the emit call returns (default: {@code false}, a background thread
+     * writes). A synchronous emit waits for the socket up to {@link #writeTimeout(Duration)}.
+     */
+    public TrainingEventEmitterBuilder synchronous(boolean synchronous) {
+        this.synchronous = synchronous;
+        return this;
+    }
+
+    /** Append every event to the file, and also send it live to the socket (default {@code false}). */
+    public TrainingEventEmitterBuilder journal(boolean journal) {
+        this.journal = journal;
+        return this;
+    }
+
+    /** Events the queue holds before emit calls wait (rounded up to a power of two; default 8192). */
+    public TrainingEventEmitterBuilder queueCapacity(int capacity) {
+        this.queueCapacity = capacity;
+        return this;
+    }
+
+    /**
+     * Events held, in emit order, beyond a full queue before emit calls wait (default 262 144).
+     * They cost an allocation each, so the queue itself stays garbage-free.
+     */
+    public TrainingEventEmitterBuilder overflowCapacity(int events) {
+        this.overflowCapacity = events;
+        return this;
+    }
+
+    /**
+     * The longest an emit call waits when the queue and its overflow are both full; after that
+     * the event is dropped, counted in {@code stats().droppedQueueFull()} and warned about
+     * (default 20 ms, at most 50 ms).
+     */
+    public TrainingEventEmitterBuilder maxEmitBlock(Duration wait) {
+        this.maxEmitBlock = Objects.requireNonNull(wait, "maxEmitBlock");
+        return this;
+    }
+
+    /** How long a reader may leave the socket full before delivery moves to the file (default 250 ms). */
+    public TrainingEventEmitterBuilder writeTimeout(Duration timeout) {
+        this.writeTimeout = Objects.requireNonNull(timeout, "writeTimeout");
+        return this;
+    }
+
+    /** First and longest wait between attempts to reach the socket again (defaults 100 ms and 2 s). */
+    public TrainingEventEmitterBuilder reconnectBackoff(Duration first, Duration longest) {
+        this.reconnectMin = Objects.requireNonNull(first, "first");
+        this.reconnectMax = Objects.requireNonNull(longest, "longest");
+        return this;
+    }
+
+    /**
+     * Bytes of recently sent lines kept to be written to the file if the socket fails (default
+     * 1 MiB; never less than twice the socket's send buffer).
+     */
+    public TrainingEventEmitterBuilder replayBytes(int bytes) {
+        this.replayBytes = bytes;
+        return this;
+    }
+
+    /** The longest {@code flush()} waits (default 5 s). */
+    public TrainingEventEmitterBuilder flushTimeout(Duration timeout) {
+        this.flushTimeout = Objects.requireNonNull(timeout, "flushTimeout");
+        return this;
+    }
+
+    /** The longest {@code close()} (and the JVM shutdown hook) waits for queued events (default 3 s). */
+    public TrainingEventEmitterBuilder closeTimeout(Duration timeout) {
+        this.closeTimeout = Objects.requireNonNull(timeout, "closeTimeout");
+        return this;
+    }
+
+    /**
+     * Whether a JVM shutdown hook delivers what is queued and reports an unfinished run as
+     * {@code cancelled} (default {@code true}).
+     */
+    public TrainingEventEmitterBuilder shutdownHook(boolean install) {
+        this.shutdownHook = install;
+        return this;
+    }
+
+    /**
+     * Longest string written in any field; longer ones are cut and end in
+     * {@value EventEncoder#TRUNCATION_MARKER} (default 4096, from 64 to {@value #MAX_STRING_CHARS_LIMIT}).
+     * A line is then at most {@code 30 × maxStringChars + 1024} bytes (123 904 bytes by default).
+     */
+    public TrainingEventEmitterBuilder maxStringChars(int chars) {
+        this.maxStringChars = chars;
+        return this;
+    }
+
+    /**
+     * Throw {@link IllegalArgumentException} from emit calls whose arguments are invalid, instead
+     * of writing a repaired line (default {@code false}). For tests that want bugs to fail.
+     */
+    public TrainingEventEmitterBuilder strict(boolean strict) {
+        this.strict = strict;
+        return this;
+    }
+
+    /** At most one warning of each kind per interval (default 30 s). */
+    public TrainingEventEmitterBuilder warningInterval(Duration interval) {
+        this.warningInterval = Objects.requireNonNull(interval, "warningInterval");
+        return this;
+    }
+
+    /** For tests: where environment variables are read from. */
+    TrainingEventEmitterBuilder environment(UnaryOperator<String> env) {
+        this.environment = env;
+        return this;
+    }
+
+    /** For tests: where system properties are read from. */
+    TrainingEventEmitterBuilder properties(UnaryOperator<String> props) {
+        this.properties = props;
+        return this;
+    }
+
+    /**
+     * Validates the settings and starts the emitter.
+     *
+     * @throws IllegalArgumentException when a setting is unusable; the message names the setting
+     *     (and the environment variable or property it came from) and what to fix
+     */
+    public DefaultTrainingEventEmitter build() {
+        return new DefaultTrainingEventEmitter(config());
+    }
+
+    EmitterConfig config() {
+        if (runId == null) {
+            throw new IllegalArgumentException("the run id is null: pass the id of the training run");
+        }
+        if (strict && runId.isEmpty()) {
+            throw new IllegalArgumentException("the run id is empty (strict mode): pass the id of the training run");
+        }
+        Path socket = socketPath != null ? checkSocketPath(socketPath, "socketPath(...)")
+                : resolvePath(SOCKET_PROPERTY, SOCKET_ENV, DEFAULT_SOCKET, true);
+        Path file = filePath != null ? checkFilePath(filePath, "filePath(...)")
+                : resolvePath(FILE_PROPERTY, FILE_ENV, DEFAULT_FILE, false);
+        boolean sync;
+        boolean journaled;
+        String mode = setting(MODE_PROPERTY, MODE_ENV);
+        if (mode == null) {
+            sync = false;
+            journaled = false;
+        } else {
+            switch (mode.trim().toLowerCase(Locale.ROOT)) {
+                case "async": sync = false; journaled = false; break;
+                case "sync": sync = true; journaled = false; break;
+                case "journal": sync = false; journaled = true; break;
+                case "sync-journal": sync = true; journaled = true; break;
+                default:
+                    throw new IllegalArgumentException(origin(MODE_PROPERTY, MODE_ENV) + " is '" + mode
+                            + "': use one of async, sync, journal, sync-journal");
+            }
+        }
+        if (synchronous != null) {
+            sync = synchronous;
+        }
+        if (journal != null) {
+            journaled = journal;
+        }
+        positive(queueCapacity, "queueCapacity", 1 << 24);
+        if (queueCapacity < 2) {
+            throw new IllegalArgumentException("queueCapacity is " + queueCapacity + ": use at least 2");
+        }
+        if (overflowCapacity < 0 || overflowCapacity > 1 << 24) {
+            throw new IllegalArgumentException("overflowCapacity is " + overflowCapacity
+                    + ": use a value from 0 to " + (1 << 24));
+        }
+        nonNegative(maxEmitBlock, "maxEmitBlock");
+        if (maxEmitBlock.compareTo(MAX_EMIT_BLOCK_LIMIT) > 0) {
+            throw new IllegalArgumentException("maxEmitBlock is " + maxEmitBlock.toMillis()
+                    + " ms: an emit call may block the trainer for at most 50 ms; use a smaller value");
+        }
+        positive(writeTimeout, "writeTimeout");
+        positive(reconnectMin, "reconnectBackoff(first, ...)");
+        positive(reconnectMax, "reconnectBackoff(..., longest)");
+        if (reconnectMax.compareTo(reconnectMin) < 0) {
+            throw new IllegalArgumentException("reconnectBackoff: longest (" + reconnectMax.toMillis()
+                    + " ms) is shorter than first (" + reconnectMin.toMillis() + " ms)");
+        }
+        positive(replayBytes, "replayBytes", 1 << 28);
+        nonNegative(flushTimeout, "flushTimeout");
+        nonNegative(closeTimeout, "closeTimeout");
+        nonNegative(warningInterval, "warningInterval");
+        if (maxStringChars < 64 || maxStringChars > MAX_STRING_CHARS_LIMIT) {
+            throw new IllegalArgumentException("maxStringChars is " + maxStringChars
+                    + ": use a value from 64 to " + MAX_STRING_CHARS_LIMIT);
+        }
+        if (strict) {
+            int problems = ArgumentProblems.required(runId, maxStringChars) | ArgumentProblems.characters(runId);
+            if (problems != 0) {
+                throw new IllegalArgumentException("the run id is invalid (strict mode): "
+                        + ArgumentProblems.describe(problems));
+            }
+        }
+        return new EmitterConfig(this, socket, file, sync, journaled);
+    }
+
+    private String setting(String property, String env) {
+        String value = properties.apply(property);
+        if (value != null) {
+            return value;
+        }
+        return environment.apply(env);
+    }
+
+    private String origin(String property, String env) {
+        return properties.apply(property) != null ? "the system property " + property
+                : "the environment variable " + env;
+    }
+
+    private Path resolvePath(String property, String env, String fallback, boolean socket) {
+        String value = setting(property, env);
+        if (value == null) {
+            return Path.of(fallback);
+        }
+        String where = origin(property, env);
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(where + " is empty: set it to an absolute path or unset it"
+                    + " to use " + fallback);
+        }
+        Path path;
+        try {
+            path = Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(where + " is not a usable path (" + e.getReason()
+                    + "): set it to an absolute path");
+        }
+        return socket ? checkSocketPath(path, where) : checkFilePath(path, where);
+    }
+
+    private static Path checkSocketPath(Path path, String where) {
+        if (!path.isAbsolute()) {
+            throw new IllegalArgumentException(where + " is the relative path '" + path
+                    + "': the socket path must be absolute, e.g. " + path.toAbsolutePath());
+        }
+        int bytes = path.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_SOCKET_PATH_BYTES) {
+            throw new IllegalArgumentException(where + " is " + bytes + " bytes long: Unix sockets allow at most "
+                    + MAX_SOCKET_PATH_BYTES + "; use a shorter path (e.g. in /tmp or $XDG_RUNTIME_DIR)");
+        }
+        return path;
+    }
+
+    private static Path checkFilePath(Path path, String where) {
+        if (!path.isAbsolute()) {
+            throw new IllegalArgumentException(where + " is the relative path '" + path
+                    + "': the event file path must be absolute, e.g. " + path.toAbsolutePath());
+        }
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException(where + " is the directory " + path
+                    + ": name a file in it, e.g. " + path.resolve("foxml_training_events.jsonl"));
+        }
+        return path;
+    }
+
+    private static void positive(int value, String name, int max) {
+        if (value <= 0 || value > max) {
+            throw new IllegalArgumentException(name + " is " + value + ": use a value from 1 to " + max);
+        }
+    }
+
+    private static void positive(Duration value, String name) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " is " + value + ": use a positive duration");
+        }
+    }
+
+    private static void nonNegative(Duration value, String name) {
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(name + " is " + value + ": use zero or a positive duration");
+        }
+    }
+}

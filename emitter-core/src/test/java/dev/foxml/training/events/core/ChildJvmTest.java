@@ -1,0 +1,172 @@
+package dev.foxml.training.events.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Claims about processes, proven with real child JVMs. */
+class ChildJvmTest {
+    @TempDir
+    Path dir;
+
+    private Path socketPath() {
+        return dir.resolve("bridge.sock");
+    }
+
+    private Path filePath() {
+        return dir.resolve("events.jsonl");
+    }
+
+    private Process start(List<String> jvmOptions, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("-Dfoxml.training.event.socket=" + socketPath());
+        command.add("-Dfoxml.training.event.file=" + filePath());
+        command.add("-Dorg.slf4j.simpleLogger.logFile=System.err");
+        command.addAll(jvmOptions);
+        command.add(ChildTrainer.class.getName());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.redirectError(dir.resolve("child-" + System.nanoTime() + ".err").toFile());
+        return pb.start();
+    }
+
+    private static void awaitExit(Process p, int expectedCode) throws InterruptedException {
+        boolean exited = p.waitFor(30, SECONDS);
+        if (!exited) {
+            p.destroyForcibly();
+        }
+        assertTrue(exited, "the child JVM exits by itself");
+        assertEquals(expectedCode, p.exitValue());
+    }
+
+    private List<JsonNode> fileEvents() {
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : EventFiles.lines(filePath())) {
+            events.add(WireValidator.validate(line));
+        }
+        return events;
+    }
+
+    @Test
+    void sigtermDeliversTheQueueAndReportsTheRunCancelled() throws Exception {
+        Process p = start(List.of(), "run-until-killed");
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("READY", out.readLine());
+        assertTrue(LineServer.poll(() -> EventFiles.lines(filePath()).size() >= 5, 10, SECONDS));
+        long t0 = System.nanoTime();
+        p.destroy(); // SIGTERM
+        assertTrue(p.waitFor(10, SECONDS), "exits within seconds of SIGTERM");
+        assertEquals(143, p.exitValue());
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10));
+        List<JsonNode> events = fileEvents();
+        JsonNode last = events.get(events.size() - 1);
+        assertEquals("run_complete", last.get("event_type").asText());
+        assertEquals("cancelled", last.get("status").asText());
+        assertSeqComplete(events);
+    }
+
+    @Test
+    void mainReturningWithoutShutdownExitsPromptlyWithEverythingDelivered() throws Exception {
+        Process p = start(List.of(), "return-without-shutdown", "5000");
+        awaitExit(p, 0);
+        List<JsonNode> events = fileEvents();
+        assertEquals(1 + 5000 + 1, events.size(), "stage_change, 5000 progress, run_complete");
+        assertEquals("cancelled", events.get(events.size() - 1).get("status").asText());
+        assertSeqComplete(events);
+    }
+
+    @Test
+    void systemExitMidRunReportsTheRunCancelled() throws Exception {
+        Process p = start(List.of(), "exit-mid-run", "300");
+        awaitExit(p, 3);
+        List<JsonNode> events = fileEvents();
+        assertEquals(302, events.size());
+        assertEquals("cancelled", events.get(301).get("status").asText());
+    }
+
+    @Test
+    void completedRunThroughTheFacadeEndsInSuccessOnly() throws Exception {
+        Process p = start(List.of(), "complete", "10");
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("DONE", out.readLine());
+        awaitExit(p, 0);
+        List<JsonNode> events = fileEvents();
+        assertEquals(12, events.size());
+        assertEquals("success", events.get(11).get("status").asText());
+    }
+
+    @Test
+    void fourProcessesAppendingToOneFileNeverTearALine() throws Exception {
+        int perChild = 20_000;
+        List<Process> children = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            children.add(start(List.of("-Dfoxml.training.event.mode=" + (c % 2 == 0 ? "async" : "sync")),
+                    "complete", String.valueOf(perChild), "child-" + c));
+        }
+        for (Process p : children) {
+            awaitExit(p, 0);
+        }
+        List<String> lines = EventFiles.lines(filePath());
+        assertEquals(4 * (perChild + 2), lines.size());
+        Map<String, Long> lastSeqByRun = new HashMap<>();
+        for (String line : lines) {
+            JsonNode event = WireValidator.validate(line);
+            String run = event.get("run_id").asText();
+            long seq = event.get("seq").asLong();
+            long previous = lastSeqByRun.getOrDefault(run, 0L);
+            assertEquals(previous + 1, seq, "each process's lines in order, none missing, in " + run);
+            lastSeqByRun.put(run, seq);
+        }
+        assertEquals(4, lastSeqByRun.size());
+    }
+
+    @Test
+    void deliversThroughTheJdkChannelWhenJunixsocketsNativeLibraryCannotLoad() throws Exception {
+        try (LineServer server = LineServer.reading(socketPath())) {
+            Process p = start(List.of("-Dorg.newsclub.net.unix.library.disable=true"), "complete", "100");
+            awaitExit(p, 0);
+            assertTrue(server.awaitLines(102, 10, SECONDS));
+            for (String line : server.lines()) {
+                WireValidator.validate(line);
+            }
+            assertTrue(EventFiles.lines(filePath()).isEmpty());
+        }
+        String stderr = readChildStderr();
+        assertTrue(stderr.contains("JDK's own Unix-domain socket"), stderr);
+    }
+
+    private String readChildStderr() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".err")).toList()) {
+                sb.append(Files.readString(f));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void assertSeqComplete(List<JsonNode> events) {
+        for (int i = 0; i < events.size(); i++) {
+            assertEquals(i + 1, events.get(i).get("seq").asLong(), "seq without gaps or duplicates");
+        }
+    }
+}

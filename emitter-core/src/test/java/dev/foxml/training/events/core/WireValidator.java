@@ -1,0 +1,401 @@
+package dev.foxml.training.events.core;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks lines of training events as strictly as {@code /work/shared/WIRE.md} and its two
+ * readers demand: the seed's Python bridge ({@code json.loads} per line of a text-mode file) and
+ * its Rust view (serde into {@code usize} / {@code f64} / {@code String} fields). A line that
+ * passes here is read by both; a line that fails names the rule it broke.
+ *
+ * <pre>{@code
+ * JsonNode event = WireValidator.validate(line);                 // one line, ending in '\n'
+ * List<JsonNode> events = WireValidator.validateAll(eventFile);  // a whole file
+ * List<JsonNode> events = WireValidator.validateAll(socketBytes); // raw bytes read from the socket
+ * }</pre>
+ *
+ * <p>What each line must be:
+ * <ul>
+ *   <li>UTF-8, ending in exactly one {@code '\n'}, with no other raw {@code '\n'} or {@code '\r'}
+ *       (Python's text mode splits on both);</li>
+ *   <li>one strict JSON object: no NaN/Infinity, no comments, no trailing tokens, no duplicate keys;</li>
+ *   <li>keys in WIRE.md's order: {@code event_type}, the fields of its type, {@code run_id},
+ *       {@code timestamp}, then only additive keys, among them {@code seq} (an integer ≥ 1);</li>
+ *   <li>only the five known event types; every field of the type present, with its WIRE type:
+ *       counts are integer tokens ({@code 3}, never {@code 3.0} or {@code 3e0}) ≥ 0 that fit in
+ *       64 bits, {@code progress_pct} in [0, 100] or null, {@code best_auc} a finite number or
+ *       null, {@code status} from the set of its type, {@code recoverable} a boolean;</li>
+ *   <li>{@code timestamp} like {@code 2026-01-21T12:34:56.123456+00:00} and a real date-time;</li>
+ *   <li>no decoded string (key or value) holding an unpaired surrogate (serde rejects them).</li>
+ * </ul>
+ *
+ * <p>Every failure is an {@link AssertionError} (JUnit reports a failure, not an error) whose
+ * message starts with the rule, then the offending line, shortened when long.
+ */
+final class WireValidator {
+
+    private static final ObjectMapper STRICT = new ObjectMapper(JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private static final Pattern TIMESTAMP =
+            Pattern.compile("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}\\+00:00$");
+
+    private static final Set<String> TARGET_STATUSES = Set.of("success", "failed", "skipped");
+    private static final Set<String> RUN_STATUSES = Set.of("success", "failed", "cancelled");
+
+    private enum Kind { STRING, OPTIONAL_STRING, PERCENT, OPTIONAL_NUMBER, COUNT, BOOLEAN, TARGET_STATUS, RUN_STATUS }
+
+    /** WIRE.md's table: for each event type, its fields in order. */
+    private static final Map<String, Map<String, Kind>> SCHEMA = new LinkedHashMap<>();
+
+    static {
+        SCHEMA.put("progress", fields(
+                "stage", Kind.STRING,
+                "progress_pct", Kind.PERCENT,
+                "current_target", Kind.OPTIONAL_STRING,
+                "targets_complete", Kind.COUNT,
+                "targets_total", Kind.COUNT));
+        SCHEMA.put("stage_change", fields(
+                "previous_stage", Kind.OPTIONAL_STRING,
+                "new_stage", Kind.STRING));
+        SCHEMA.put("target_complete", fields(
+                "target", Kind.STRING,
+                "status", Kind.TARGET_STATUS,
+                "models_trained", Kind.COUNT,
+                "best_auc", Kind.OPTIONAL_NUMBER));
+        SCHEMA.put("run_complete", fields(
+                "status", Kind.RUN_STATUS));
+        SCHEMA.put("error", fields(
+                "error_message", Kind.STRING,
+                "error_type", Kind.STRING,
+                "recoverable", Kind.BOOLEAN));
+    }
+
+    private WireValidator() {
+    }
+
+    /**
+     * Validates one line as written, including its terminating {@code '\n'}.
+     *
+     * @return the decoded event (its fields iterate in the line's order)
+     * @throws AssertionError naming the broken rule
+     */
+    static JsonNode validate(String line) {
+        if (line == null) {
+            throw new AssertionError("WIRE: the line is null");
+        }
+        checkFraming(line);
+        JsonNode event = parseStrictly(line);
+        Map<String, JsonToken> tokens = topLevelTokens(line);
+        checkSchema(line, event, tokens);
+        return event;
+    }
+
+    /**
+     * Validates a whole event file: UTF-8 throughout, empty or ending in {@code '\n'} (no torn
+     * last line), every line valid.
+     *
+     * @return the decoded events, one per line, in file order
+     */
+    static List<JsonNode> validateAll(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new AssertionError("WIRE: cannot read the event file " + file + ": " + e, e);
+        }
+        return validateAll(bytes);
+    }
+
+    /**
+     * Validates a byte stream of lines exactly as written to the file or the socket; see
+     * {@link #validateAll(Path)}.
+     */
+    static List<JsonNode> validateAll(byte[] stream) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(stream);
+        CharBuffer out = CharBuffer.allocate(stream.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            throw new AssertionError("WIRE: the stream is not UTF-8 at byte offset " + in.position());
+        }
+        String text = out.flip().toString();
+        if (!text.isEmpty() && text.charAt(text.length() - 1) != '\n') {
+            throw new AssertionError("WIRE: the stream does not end in '\\n' (a torn last line): "
+                    + shorten(text.substring(text.lastIndexOf('\n') + 1)));
+        }
+        List<String> lines = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                lines.add(text.substring(start, i + 1));
+                start = i + 1;
+            }
+        }
+        return validateAll(lines);
+    }
+
+    /**
+     * Validates lines each given <em>with</em> its terminating {@code '\n'} (as written; not the
+     * output of {@code Files.readAllLines}, which strips it: use {@link #validateAll(Path)}).
+     *
+     * @return the decoded events, in order
+     */
+    static List<JsonNode> validateAll(List<String> lines) {
+        List<JsonNode> events = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            try {
+                events.add(validate(lines.get(i)));
+            } catch (AssertionError e) {
+                AssertionError withLine = new AssertionError("line " + (i + 1) + " of " + lines.size()
+                        + ": " + e.getMessage());
+                withLine.initCause(e.getCause());
+                throw withLine;
+            }
+        }
+        return events;
+    }
+
+    private static void checkFraming(String line) {
+        if (line.isEmpty() || line.charAt(line.length() - 1) != '\n') {
+            throw fail("the line does not end in '\\n' (lines from Files.readAllLines have lost it;"
+                    + " use validateAll(Path))", line);
+        }
+        int newline = line.indexOf('\n');
+        if (newline != line.length() - 1) {
+            throw fail("raw '\\n' inside the line at char " + newline, line);
+        }
+        int cr = line.indexOf('\r');
+        if (cr >= 0) {
+            throw fail("raw '\\r' in the line at char " + cr + " (Python's text mode splits there)", line);
+        }
+        CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        if (!utf8.canEncode(line)) {
+            throw fail("the line cannot be encoded as UTF-8 (a raw unpaired surrogate)", line);
+        }
+    }
+
+    private static JsonNode parseStrictly(String line) {
+        JsonNode event;
+        try {
+            event = STRICT.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw fail("not strict JSON (" + e.getOriginalMessage() + ")", line);
+        }
+        if (event == null || !event.isObject()) {
+            throw fail("not a JSON object", line);
+        }
+        return event;
+    }
+
+    /** The raw token type of every top-level value, by key: tells {@code 3} from {@code 3.0}. */
+    private static Map<String, JsonToken> topLevelTokens(String line) {
+        Map<String, JsonToken> tokens = new LinkedHashMap<>();
+        try (JsonParser p = STRICT.getFactory().createParser(line)) {
+            p.nextToken();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                tokens.put(name, p.nextToken());
+                p.skipChildren();
+            }
+        } catch (IOException e) {
+            throw fail("not strict JSON (" + e.getMessage() + ")", line);
+        }
+        return tokens;
+    }
+
+    private static void checkSchema(String line, JsonNode event, Map<String, JsonToken> tokens) {
+        JsonNode typeNode = event.get("event_type");
+        if (typeNode == null || !typeNode.isTextual()) {
+            throw fail("event_type is missing or not a string", line);
+        }
+        String type = typeNode.textValue();
+        Map<String, Kind> fields = SCHEMA.get(type);
+        if (fields == null) {
+            throw fail("unknown event_type '" + type + "' (only " + SCHEMA.keySet() + " are written)", line);
+        }
+        List<String> expectedOrder = new ArrayList<>();
+        expectedOrder.add("event_type");
+        expectedOrder.addAll(fields.keySet());
+        expectedOrder.add("run_id");
+        expectedOrder.add("timestamp");
+        List<String> actualOrder = new ArrayList<>();
+        event.fieldNames().forEachRemaining(actualOrder::add);
+        if (actualOrder.size() < expectedOrder.size()
+                || !actualOrder.subList(0, expectedOrder.size()).equals(expectedOrder)) {
+            throw fail("keys " + actualOrder + " are not in WIRE order " + expectedOrder
+                    + " (+ additive keys after timestamp)", line);
+        }
+
+        for (Map.Entry<String, Kind> field : fields.entrySet()) {
+            checkField(line, field.getKey(), field.getValue(), event.get(field.getKey()),
+                    tokens.get(field.getKey()));
+        }
+        if (!event.get("run_id").isTextual()) {
+            throw fail("run_id is not a string", line);
+        }
+        checkTimestamp(line, event.get("timestamp"));
+
+        List<String> additive = actualOrder.subList(expectedOrder.size(), actualOrder.size());
+        if (!additive.contains("seq")) {
+            throw fail("no 'seq' after timestamp", line);
+        }
+        JsonNode seq = event.get("seq");
+        if (tokens.get("seq") != JsonToken.VALUE_NUMBER_INT || !seq.canConvertToLong() || seq.longValue() < 1) {
+            throw fail("seq is not an integer >= 1 written as an integer", line);
+        }
+        checkNoLoneSurrogates(line, event);
+    }
+
+    private static void checkField(String line, String name, Kind kind, JsonNode value, JsonToken token) {
+        switch (kind) {
+            case STRING:
+                if (!value.isTextual()) {
+                    throw fail(name + " is not a string", line);
+                }
+                break;
+            case OPTIONAL_STRING:
+                if (!value.isTextual() && !value.isNull()) {
+                    throw fail(name + " is neither a string nor null", line);
+                }
+                break;
+            case PERCENT:
+                if (value.isNull()) {
+                    break;
+                }
+                if (!value.isNumber() || !Double.isFinite(value.doubleValue())
+                        || value.doubleValue() < 0.0 || value.doubleValue() > 100.0) {
+                    throw fail(name + " is not a number in [0, 100] or null", line);
+                }
+                break;
+            case OPTIONAL_NUMBER:
+                if (!value.isNull() && (!value.isNumber() || !Double.isFinite(value.doubleValue()))) {
+                    throw fail(name + " is not a finite number or null (f64)", line);
+                }
+                break;
+            case COUNT:
+                if (token != JsonToken.VALUE_NUMBER_INT) {
+                    throw fail(name + " is not written as an integer (" + token + "); serde's usize rejects it", line);
+                }
+                if (!value.canConvertToLong() || value.longValue() < 0) {
+                    throw fail(name + " is not an integer >= 0 that fits usize", line);
+                }
+                break;
+            case BOOLEAN:
+                if (!value.isBoolean()) {
+                    throw fail(name + " is not a boolean", line);
+                }
+                break;
+            case TARGET_STATUS:
+                checkStatus(line, name, value, TARGET_STATUSES);
+                break;
+            case RUN_STATUS:
+                checkStatus(line, name, value, RUN_STATUSES);
+                break;
+            default:
+                throw new IllegalStateException(kind.toString());
+        }
+    }
+
+    private static void checkStatus(String line, String name, JsonNode value, Set<String> allowed) {
+        if (!value.isTextual() || !allowed.contains(value.textValue())) {
+            throw fail(name + " is not one of " + allowed, line);
+        }
+    }
+
+    private static void checkTimestamp(String line, JsonNode timestamp) {
+        if (!timestamp.isTextual() || !TIMESTAMP.matcher(timestamp.textValue()).matches()) {
+            throw fail("timestamp is not like 2026-01-21T12:34:56.123456+00:00", line);
+        }
+        try {
+            OffsetDateTime.parse(timestamp.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        } catch (DateTimeException e) {
+            throw fail("timestamp is not a real date-time (" + e.getMessage() + ")", line);
+        }
+    }
+
+    private static void checkNoLoneSurrogates(String line, JsonNode node) {
+        if (node.isTextual()) {
+            checkWellFormed(line, node.textValue());
+        } else if (node.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                checkWellFormed(line, e.getKey());
+                checkNoLoneSurrogates(line, e.getValue());
+            }
+        } else if (node.isArray()) {
+            for (JsonNode child : node) {
+                checkNoLoneSurrogates(line, child);
+            }
+        }
+    }
+
+    private static void checkWellFormed(String line, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw fail("a string decodes to an unpaired surrogate U+" + Integer.toHexString(c).toUpperCase()
+                        + " at char " + i + " (serde_json rejects it)", line);
+            }
+        }
+    }
+
+    private static Map<String, Kind> fields(Object... nameKind) {
+        Map<String, Kind> m = new LinkedHashMap<>();
+        for (int i = 0; i < nameKind.length; i += 2) {
+            m.put((String) nameKind[i], (Kind) nameKind[i + 1]);
+        }
+        return m;
+    }
+
+    private static AssertionError fail(String rule, String line) {
+        return new AssertionError("WIRE: " + rule + ": " + shorten(line));
+    }
+
+    private static String shorten(String line) {
+        String visible = line.replace("\n", "\\n").replace("\r", "\\r");
+        return visible.length() <= 400 ? visible
+                : visible.substring(0, 300) + "...(" + visible.length() + " chars)..."
+                        + visible.substring(visible.length() - 80);
+    }
+}
