@@ -1,5 +1,7 @@
 package dev.foxml.training.events;
 
+import java.util.Map;
+
 /**
  * Sends the events of one training run, each as one line of JSON, to the dashboard bridge.
  *
@@ -42,6 +44,21 @@ public interface TrainingEventEmitter extends AutoCloseable {
                       int targetsComplete, int targetsTotal);
 
     /**
+     * Reports progress with the target being worked on and custom metrics (loss, learning rate,
+     * accuracy, ...), written as a nested {@code metrics} object. The map is copied before the
+     * call returns, so the caller may reuse it. NaN and the infinities are written as {@code null};
+     * at most 64 entries are written.
+     *
+     * <p>Implementations that do not support metrics write the event without them.
+     *
+     * @param metrics name to value; {@code null} or empty for none
+     */
+    default void emitProgress(String stage, double progressPct, String currentTarget,
+                              int targetsComplete, int targetsTotal, Map<String, ? extends Number> metrics) {
+        emitProgress(stage, progressPct, currentTarget, targetsComplete, targetsTotal);
+    }
+
+    /**
      * Reports that the run left one stage for another.
      *
      * @param previousStage the stage left, or {@code null} when the run is starting
@@ -66,6 +83,17 @@ public interface TrainingEventEmitter extends AutoCloseable {
      * @param bestAuc the best AUC reached, or {@code Double.NaN} for none (written as {@code null})
      */
     void emitTargetComplete(String target, TargetStatus status, int modelsTrained, double bestAuc);
+
+    /**
+     * Reports a finished target with custom metrics, written as a nested {@code metrics} object
+     * (see {@link #emitProgress(String, double, String, int, int, Map)} for the rules).
+     *
+     * @param metrics name to value; {@code null} or empty for none
+     */
+    default void emitTargetComplete(String target, TargetStatus status, int modelsTrained, double bestAuc,
+                                    Map<String, ? extends Number> metrics) {
+        emitTargetComplete(target, status, modelsTrained, bestAuc);
+    }
 
     /**
      * Reports the end of the run. Later calls of this method are still written; the first one

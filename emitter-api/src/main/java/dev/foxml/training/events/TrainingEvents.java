@@ -78,6 +78,96 @@ public final class TrainingEvents {
     }
 
     /**
+     * Starts a run as a scope: {@link #init(String)}, and a {@link TrainingRun} whose
+     * {@code close()} reports {@code run_complete "success"} (unless the run already completed or
+     * {@link TrainingRun#fail(Throwable) failed}) and shuts the emitter down.
+     *
+     * @throws IllegalArgumentException as {@link #init(String)}
+     */
+    public static TrainingRun start(String runId) {
+        return new TrainingRun(init(runId));
+    }
+
+    /**
+     * Runs {@code body} as the run {@code runId}: {@code run_complete "success"} when it returns;
+     * when it throws, an {@code error} event (the exception's class as type, its message) and
+     * {@code run_complete "failed"}, then the exception is rethrown unchanged. The emitter is
+     * flushed and closed either way.
+     *
+     * @throws Exception whatever {@code body} throws
+     */
+    public static void run(String runId, RunBody body) throws Exception {
+        try (TrainingRun run = start(runId)) {
+            try {
+                body.run();
+            } catch (Throwable t) {
+                run.fail(t);
+                throw t;
+            }
+        }
+    }
+
+    /**
+     * Runs {@code task} for each target in order, reporting as the seed's trainer does: before
+     * each, {@code progress} with the target, how many are done, the total and the percentage;
+     * after each, {@code target_complete} with the task's result; at the end, {@code progress} at
+     * 100%. A task that throws is reported as an {@code error} event (recoverable) and a
+     * {@code failed} target, and the loop goes on with the next target.
+     *
+     * @return the result of each target, in order (a failed one as {@link TargetResult#failed(int)})
+     */
+    public static java.util.List<TargetResult> forEachTarget(String stage, java.util.List<String> targets,
+                                                           TargetTask task) {
+        try {
+            return forEachTarget(stage, targets, OnTargetFailure.CONTINUE, task);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /**
+     * As {@link #forEachTarget(String, java.util.List, TargetTask)}, choosing what happens after a
+     * target's task throws: with {@link OnTargetFailure#STOP} the {@code error} event is marked not
+     * recoverable and the exception is rethrown after the target is reported failed.
+     *
+     * @throws Exception the task's exception, with {@link OnTargetFailure#STOP}
+     */
+    public static java.util.List<TargetResult> forEachTarget(String stage, java.util.List<String> targets,
+                                                           OnTargetFailure onFailure, TargetTask task)
+            throws Exception {
+        TrainingEventEmitter emitter = current();
+        int total = targets.size();
+        java.util.List<TargetResult> results = new ArrayList<>(total);
+        for (int i = 0; i < total; i++) {
+            String target = targets.get(i);
+            emitter.emitProgress(stage, 100.0 * i / total, target, i, total);
+            TargetResult result;
+            try {
+                result = task.run(target);
+            } catch (Throwable failure) {
+                boolean stop = onFailure == OnTargetFailure.STOP || failure instanceof Error;
+                emitter.emitError(failure, !stop);
+                emitter.emitTargetComplete(target, TargetStatus.FAILED, 0, Double.NaN);
+                results.add(TargetResult.failed(0));
+                if (stop) {
+                    throw failure;
+                }
+                continue;
+            }
+            if (result == null) {
+                result = new TargetResult(TargetStatus.SUCCESS, 0, Double.NaN, null);
+            }
+            emitter.emitTargetComplete(target, result.status(), result.modelsTrained(), result.bestAuc(),
+                    result.metrics());
+            results.add(result);
+        }
+        emitter.emitProgress(stage, 100.0, null, total, total);
+        return results;
+    }
+
+    /**
      * The current emitter; never {@code null}: before {@link #init(String)} it is a no-op emitter
      * whose run id is the empty string.
      */
@@ -108,6 +198,16 @@ public final class TrainingEvents {
         }
     }
 
+    /** See {@link TrainingEventEmitter#emitProgress(String, double, String, int, int, java.util.Map)}. */
+    public static void emitProgress(String stage, double progressPct, String currentTarget,
+                                    int targetsComplete, int targetsTotal,
+                                    java.util.Map<String, ? extends Number> metrics) {
+        TrainingEventEmitter emitter = current;
+        if (emitter != null) {
+            emitter.emitProgress(stage, progressPct, currentTarget, targetsComplete, targetsTotal, metrics);
+        }
+    }
+
     /** See {@link TrainingEventEmitter#emitStageChange(String, String)}. */
     public static void emitStageChange(String previousStage, String newStage) {
         TrainingEventEmitter emitter = current;
@@ -130,6 +230,15 @@ public final class TrainingEvents {
         TrainingEventEmitter emitter = current;
         if (emitter != null) {
             emitter.emitTargetComplete(target, status, modelsTrained, bestAuc);
+        }
+    }
+
+    /** See {@link TrainingEventEmitter#emitTargetComplete(String, TargetStatus, int, double, java.util.Map)}. */
+    public static void emitTargetComplete(String target, TargetStatus status, int modelsTrained,
+                                          double bestAuc, java.util.Map<String, ? extends Number> metrics) {
+        TrainingEventEmitter emitter = current;
+        if (emitter != null) {
+            emitter.emitTargetComplete(target, status, modelsTrained, bestAuc, metrics);
         }
     }
 
@@ -171,6 +280,17 @@ public final class TrainingEvents {
             emitter.flush();
             emitter.close();
         }
+    }
+
+    /** Shuts {@code emitter} down, and makes none current if it is the current one. */
+    static void shutdown(TrainingEventEmitter emitter) {
+        synchronized (LOCK) {
+            if (current == emitter) {
+                current = null;
+            }
+        }
+        emitter.flush();
+        emitter.close();
     }
 
     private static TrainingEventEmitterProvider provider() {

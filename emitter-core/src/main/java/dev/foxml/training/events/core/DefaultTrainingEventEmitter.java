@@ -6,6 +6,7 @@ import dev.foxml.training.events.TargetStatus;
 import dev.foxml.training.events.TrainingEventEmitter;
 
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -87,6 +88,10 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     private volatile boolean closed;
     private volatile boolean runCompleted;
     private final Thread shutdownHook;
+    private final Thread heartbeat;
+    /** Guarded by producerLock: when the last event was emitted, for the heartbeat. */
+    private long lastEmitMicros;
+    private static final int MAX_METRICS = 64;
 
     /** Starts configuring an emitter for the run {@code runId}. */
     public static TrainingEventEmitterBuilder builder(String runId) {
@@ -104,7 +109,8 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         this.maxEmitBlockNanos = config.maxEmitBlock.toNanos();
         this.overflowCapacity = config.overflowCapacity;
         this.callerBatch = new BatchBuffer(4096);
-        this.callerEncoder = new EventEncoder(config.runId, config.maxStringChars, callerBatch);
+        RunInfo runInfo = new RunInfo(clock.nowMicros(), config.tags);
+        this.callerEncoder = new EventEncoder(config.runId, config.worker, runInfo, config.maxStringChars, callerBatch);
         int runIdProblems = ArgumentProblems.required(config.runId, config.maxStringChars)
                 | ArgumentProblems.characters(config.runId);
         if (runIdProblems != 0) {
@@ -126,7 +132,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             }
             mask = slots.length - 1;
             writerBatch = new BatchBuffer(BATCH_BYTES * 2);
-            writerEncoder = new EventEncoder(config.runId, config.maxStringChars, writerBatch);
+            writerEncoder = new EventEncoder(config.runId, config.worker, runInfo, config.maxStringChars, writerBatch);
             writerOverflowBatch = new EventSlot[1024];
             writer = new Thread(this::runWriter, "foxml-training-events-writer-" + WRITER_NUMBER.incrementAndGet());
             writer.setDaemon(true);
@@ -142,6 +148,16 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             }
         }
         this.shutdownHook = hook;
+        if (config.runStartEvent) {
+            emit(EventType.RUN_START, null, null, 0.0, 0, 0, false, 0);
+        }
+        if (config.heartbeatInterval != null) {
+            heartbeat = new Thread(this::runHeartbeat, "foxml-training-events-heartbeat-" + WRITER_NUMBER.get());
+            heartbeat.setDaemon(true);
+            heartbeat.start();
+        } else {
+            heartbeat = null;
+        }
     }
 
     @Override
@@ -168,6 +184,79 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                 | ArgumentProblems.optional(currentTarget, max)
                 | ArgumentProblems.counts(targetsComplete, targetsTotal);
         emit(EventType.PROGRESS, stage, currentTarget, progressPct, targetsComplete, targetsTotal, false, problems);
+    }
+
+    @Override
+    public void emitProgress(String stage, double progressPct, String currentTarget, int targetsComplete,
+                             int targetsTotal, Map<String, ? extends Number> metrics) {
+        if (metrics == null || metrics.isEmpty()) {
+            emitProgress(stage, progressPct, currentTarget, targetsComplete, targetsTotal);
+            return;
+        }
+        int max = config.maxStringChars;
+        int problems = ArgumentProblems.required(stage, max) | ArgumentProblems.percent(progressPct)
+                | ArgumentProblems.optional(currentTarget, max)
+                | ArgumentProblems.counts(targetsComplete, targetsTotal);
+        emitWithMetrics(EventType.PROGRESS, stage, currentTarget, progressPct, targetsComplete, targetsTotal,
+                problems, metrics);
+    }
+
+    @Override
+    public void emitTargetComplete(String target, TargetStatus status, int modelsTrained, double bestAuc,
+                                   Map<String, ? extends Number> metrics) {
+        if (metrics == null || metrics.isEmpty()) {
+            emitTargetComplete(target, status, modelsTrained, bestAuc);
+            return;
+        }
+        int problems = ArgumentProblems.required(target, config.maxStringChars)
+                | ArgumentProblems.count(modelsTrained) | ArgumentProblems.optionalNumber(bestAuc)
+                | (status == null ? ArgumentProblems.NULL_STATUS : 0);
+        String wireStatus = status == null ? TargetStatus.FAILED.wireName() : status.wireName();
+        emitWithMetrics(EventType.TARGET_COMPLETE, target, wireStatus, bestAuc, modelsTrained, 0, problems, metrics);
+    }
+
+    /**
+     * Copies the caller's metrics (the caller may reuse its map) and emits with them. Allocates,
+     * unlike the metric-free path; a map another thread changes meanwhile costs the metrics, not
+     * the event.
+     */
+    private void emitWithMetrics(int type, String s1, String s2, double d1, int i1, int i2, int problems,
+                                 Map<String, ? extends Number> metrics) {
+        String[] names;
+        double[] values;
+        try {
+            int n = Math.min(metrics.size(), MAX_METRICS);
+            if (metrics.size() > MAX_METRICS) {
+                problems |= ArgumentProblems.TOO_LONG;
+            }
+            names = new String[n];
+            values = new double[n];
+            int i = 0;
+            for (Map.Entry<String, ? extends Number> e : metrics.entrySet()) {
+                if (i == n) {
+                    break;
+                }
+                Number v = e.getValue();
+                names[i] = e.getKey();
+                values[i] = v == null ? Double.NaN : v.doubleValue();
+                if (Double.isNaN(values[i]) || Double.isInfinite(values[i])) {
+                    problems |= ArgumentProblems.NOT_FINITE;
+                }
+                i++;
+            }
+            if (i < n) {
+                names = java.util.Arrays.copyOf(names, i);
+                values = java.util.Arrays.copyOf(values, i);
+            }
+        } catch (RuntimeException concurrentlyModified) {
+            names = null;
+            values = null;
+            problems |= ArgumentProblems.NULL_STRING;
+        }
+        if (config.strict) {
+            checkStrict(s1, s2, problems);
+        }
+        emit(type, s1, s2, d1, i1, i2, false, problems, names, values);
     }
 
     @Override
@@ -216,7 +305,12 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     }
 
     private void emit(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, int problems) {
-        if (config.strict) {
+        emit(type, s1, s2, d1, i1, i2, b1, problems, null, null);
+    }
+
+    private void emit(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, int problems,
+                      String[] metricNames, double[] metricValues) {
+        if (config.strict && metricNames == null) {
             checkStrict(s1, s2, problems);
         }
         try {
@@ -226,9 +320,9 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             }
             long now = clock.nowMicros();
             if (slots == null) {
-                emitSynchronously(type, s1, s2, d1, i1, i2, b1, now, problems);
+                emitSynchronously(type, s1, s2, d1, i1, i2, b1, now, problems, metricNames, metricValues);
             } else {
-                enqueue(type, s1, s2, d1, i1, i2, b1, now, problems);
+                enqueue(type, s1, s2, d1, i1, i2, b1, now, problems, metricNames, metricValues);
             }
         } catch (RuntimeException | Error unexpected) {
             // A bug of ours must cost an event, never the training run.
@@ -238,15 +332,19 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     }
 
     private void enqueue(int type, String s1, String s2, double d1, int i1, int i2, boolean b1,
-                         long now, int problems) {
+                         long now, int problems, String[] metricNames, double[] metricValues) {
         long deadline = 0;
         while (true) {
             producerLock.lock();
             try {
                 long t = tail;
                 if (t - consumed < slots.length && overflowSize == 0) {
-                    slots[(int) t & mask].set(type, s1, s2, d1, i1, i2, b1, now, nextSeq, problems);
+                    EventSlot slot = slots[(int) t & mask];
+                    slot.set(type, s1, s2, d1, i1, i2, b1, now, nextSeq, problems);
+                    slot.metricNames = metricNames;
+                    slot.metricValues = metricValues;
                     lastQueuedSeq = nextSeq++;
+                    lastEmitMicros = now;
                     tail = t + 1;
                     published = t + 1;
                     break;
@@ -255,7 +353,10 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                     // Rare (a writer starved of CPU, a slow disk): costs an allocation, not a wait.
                     EventSlot extra = new EventSlot();
                     extra.set(type, s1, s2, d1, i1, i2, b1, now, nextSeq, problems);
+                    extra.metricNames = metricNames;
+                    extra.metricValues = metricValues;
                     lastQueuedSeq = nextSeq++;
+                    lastEmitMicros = now;
                     overflow.addLast(extra);
                     overflowSize = overflow.size();
                     break;
@@ -285,7 +386,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     }
 
     private void emitSynchronously(int type, String s1, String s2, double d1, int i1, int i2, boolean b1,
-                                   long now, int problems) {
+                                   long now, int problems, String[] metricNames, double[] metricValues) {
         producerLock.lock();
         try {
             if (closed) {
@@ -293,7 +394,10 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                 return;
             }
             callerSlot.set(type, s1, s2, d1, i1, i2, b1, now, nextSeq, problems);
+            callerSlot.metricNames = metricNames;
+            callerSlot.metricValues = metricValues;
             lastQueuedSeq = nextSeq++;
+            lastEmitMicros = now;
             callerBatch.clear();
             int found = callerEncoder.encode(callerSlot);
             callerSlot.clear();
@@ -303,6 +407,28 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             }
         } finally {
             producerLock.unlock();
+        }
+    }
+
+    /**
+     * Emits a heartbeat whenever nothing was emitted for the interval. The writer fills in the
+     * stage, progress and target from the events before it, so the heartbeat repeats them.
+     */
+    private void runHeartbeat() {
+        long intervalMicros = config.heartbeatInterval.toNanos() / 1000;
+        while (!closed) {
+            long quietMicros;
+            producerLock.lock();
+            try {
+                quietMicros = clock.nowMicros() - lastEmitMicros;
+            } finally {
+                producerLock.unlock();
+            }
+            if (quietMicros >= intervalMicros) {
+                emit(EventType.HEARTBEAT, null, null, 0.0, 0, 0, false, 0);
+                quietMicros = 0;
+            }
+            LockSupport.parkNanos(this, Math.max(1_000_000L, (intervalMicros - quietMicros) * 1000));
         }
     }
 
@@ -461,6 +587,9 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                 runCompleted = true;
             }
             closed = true;
+        }
+        if (heartbeat != null) {
+            LockSupport.unpark(heartbeat);
         }
         try {
             if (writer != null) {

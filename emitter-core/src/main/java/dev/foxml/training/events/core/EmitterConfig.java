@@ -23,9 +23,17 @@ final class EmitterConfig {
     final int maxStringChars;
     final boolean strict;
     final Duration warningInterval;
+    final String worker;
+    final java.util.Map<String, String> tags;
+    final boolean runStartEvent;
+    final Duration heartbeatInterval;
 
     EmitterConfig(TrainingEventEmitterBuilder b, Path socketPath, Path filePath, boolean synchronous,
-                  boolean journal) {
+                  boolean journal, String worker, java.util.Map<String, String> tags, Duration heartbeatInterval) {
+        this.worker = worker;
+        this.tags = tags;
+        this.heartbeatInterval = heartbeatInterval;
+        this.runStartEvent = b.runStartEvent;
         this.runId = b.runId;
         this.socketPath = socketPath;
         this.filePath = filePath;

@@ -21,6 +21,8 @@ import java.io.IOException;
 final class EventEncoder {
     static final String TRUNCATION_MARKER = "...[truncated]";
     static final String UNKNOWN = "unknown";
+    /** An ETA from less than a second of a stage is noise, not an estimate. */
+    static final long MIN_ETA_BASIS_MICROS = 1_000_000L;
 
     private static final JsonFactory FACTORY = new JsonFactory();
 
@@ -28,6 +30,19 @@ final class EventEncoder {
     private static final SerializedString RUN_ID = new SerializedString("run_id");
     private static final SerializedString TIMESTAMP = new SerializedString("timestamp");
     private static final SerializedString SEQ = new SerializedString("seq");
+    private static final SerializedString WORKER = new SerializedString("worker");
+    private static final SerializedString ELAPSED_SECONDS = new SerializedString("elapsed_seconds");
+    private static final SerializedString ETA_SECONDS = new SerializedString("eta_seconds");
+    private static final SerializedString DURATION_SECONDS = new SerializedString("duration_seconds");
+    private static final SerializedString METRICS = new SerializedString("metrics");
+
+    private static final SerializedString RUN_START = new SerializedString("run_start");
+    private static final SerializedString PID = new SerializedString("pid");
+    private static final SerializedString HOST = new SerializedString("host");
+    private static final SerializedString JVM_VERSION = new SerializedString("jvm_version");
+    private static final SerializedString START_TIME = new SerializedString("start_time");
+    private static final SerializedString TAGS = new SerializedString("tags");
+    private static final SerializedString HEARTBEAT = new SerializedString("heartbeat");
 
     private static final SerializedString PROGRESS = new SerializedString("progress");
     private static final SerializedString STAGE = new SerializedString("stage");
@@ -55,19 +70,43 @@ final class EventEncoder {
 
     private final int maxStringChars;
     private final SerializedString runId;
+    private final SerializedString worker;
+    private final RunInfo run;
+    private final char[] startTime;
     private final BatchBuffer out;
     private final TimestampFormat timestamps = new TimestampFormat();
     private final char[] numberChars = new char[32];
     private final char[] stringScratch;
     private JsonGenerator generator;
 
+    // What the stream has said so far, for the ETA and for heartbeats (which repeat it). Events
+    // reach one encoder in emit order, so this is the state as of the event being encoded.
+    private String etaStage;
+    private long etaStageStartMicros;
+    private double etaStageStartPct;
+    private String lastStage;
+    private double lastPct = Double.NaN;
+    private String lastTarget;
+    private int lastComplete;
+    private int lastTotal;
+
     EventEncoder(String runId, int maxStringChars, BatchBuffer out) {
+        this(runId, null, new RunInfo(0, java.util.Map.of()), maxStringChars, out);
+    }
+
+    EventEncoder(String runId, String worker, RunInfo run, int maxStringChars, BatchBuffer out) {
         this.maxStringChars = maxStringChars;
         this.out = out;
+        this.run = run;
         this.stringScratch = new char[maxStringChars + TRUNCATION_MARKER.length()];
-        int n = sanitize(runId == null ? UNKNOWN : runId);
-        this.runId = new SerializedString(new String(stringScratch, 0, n));
+        this.runId = new SerializedString(sanitized(runId == null ? UNKNOWN : runId));
+        this.worker = worker == null ? null : new SerializedString(sanitized(worker));
+        this.startTime = new TimestampFormat().format(run.startMicros).clone();
         this.generator = newGenerator(out);
+    }
+
+    private String sanitized(String s) {
+        return new String(stringScratch, 0, sanitize(s));
     }
 
     private static JsonGenerator newGenerator(BatchBuffer out) {
@@ -130,6 +169,7 @@ final class EventEncoder {
                 g.writeNumber(Math.min(Math.max(0, e.i1), total));
                 g.writeFieldName(TARGETS_TOTAL);
                 g.writeNumber(total);
+                trackProgress(e);
                 break;
             case EventType.STAGE_CHANGE:
                 g.writeString(STAGE_CHANGE);
@@ -137,6 +177,7 @@ final class EventEncoder {
                 problems |= writeOptionalString(e.s1);
                 g.writeFieldName(NEW_STAGE);
                 problems |= writeRequiredString(e.s2);
+                trackStageChange(e);
                 break;
             case EventType.TARGET_COMPLETE:
                 g.writeString(TARGET_COMPLETE);
@@ -163,6 +204,41 @@ final class EventEncoder {
                 g.writeFieldName(RECOVERABLE);
                 g.writeBoolean(e.b1);
                 break;
+            case EventType.RUN_START:
+                g.writeString(RUN_START);
+                g.writeFieldName(PID);
+                g.writeNumber(run.pid);
+                g.writeFieldName(HOST);
+                writeString(run.host);
+                g.writeFieldName(JVM_VERSION);
+                writeString(run.jvmVersion);
+                g.writeFieldName(START_TIME);
+                g.writeString(startTime, 0, TimestampFormat.LENGTH);
+                g.writeFieldName(TAGS);
+                if (run.tagNames.length == 0) {
+                    g.writeNull();
+                } else {
+                    g.writeStartObject();
+                    for (int i = 0; i < run.tagNames.length; i++) {
+                        g.writeFieldName(sanitizedName(run.tagNames[i]));
+                        writeOptionalString(run.tagValues[i]);
+                    }
+                    g.writeEndObject();
+                }
+                break;
+            case EventType.HEARTBEAT:
+                g.writeString(HEARTBEAT);
+                g.writeFieldName(STAGE);
+                writeOptionalString(lastStage);
+                g.writeFieldName(PROGRESS_PCT);
+                writeNumberOrNull(lastPct);
+                g.writeFieldName(CURRENT_TARGET);
+                writeOptionalString(lastTarget);
+                g.writeFieldName(TARGETS_COMPLETE);
+                g.writeNumber(lastComplete);
+                g.writeFieldName(TARGETS_TOTAL);
+                g.writeNumber(lastTotal);
+                break;
             default:
                 throw new IllegalStateException("unknown event type " + e.type);
         }
@@ -170,12 +246,113 @@ final class EventEncoder {
         g.writeString(runId);
         g.writeFieldName(TIMESTAMP);
         g.writeString(timestamps.format(e.timestampMicros), 0, TimestampFormat.LENGTH);
+        // Additive keys (WIRE.md "How it may grow"): after timestamp, never reordered.
         g.writeFieldName(SEQ);
         g.writeNumber(e.seq);
+        if (worker != null) {
+            g.writeFieldName(WORKER);
+            g.writeString(worker);
+        }
+        long elapsedMicros = Math.max(0, e.timestampMicros - run.startMicros);
+        g.writeFieldName(e.type == EventType.RUN_COMPLETE ? DURATION_SECONDS : ELAPSED_SECONDS);
+        writeFinite(elapsedMicros / 1e6);
+        if (e.type == EventType.PROGRESS) {
+            g.writeFieldName(ETA_SECONDS);
+            writeNumberOrNull(etaSeconds(e));
+        }
+        if (e.type == EventType.PROGRESS || e.type == EventType.TARGET_COMPLETE) {
+            g.writeFieldName(METRICS);
+            problems |= writeMetrics(e.metricNames, e.metricValues);
+        }
         g.writeEndObject();
         g.writeRaw('\n');
         g.flush();
         return problems;
+    }
+
+    private void trackProgress(EventSlot e) {
+        String stage = e.s1 == null ? UNKNOWN : e.s1;
+        double pct = clampPercent(e.d1);
+        if (!stage.equals(etaStage)) {
+            etaStage = stage;
+            etaStageStartMicros = e.timestampMicros;
+            etaStageStartPct = Double.isNaN(pct) ? 0.0 : pct;
+        }
+        lastStage = stage;
+        lastPct = pct;
+        lastTarget = e.s2;
+        lastTotal = Math.max(0, e.i2);
+        lastComplete = Math.min(Math.max(0, e.i1), lastTotal);
+    }
+
+    private void trackStageChange(EventSlot e) {
+        String stage = e.s2 == null ? UNKNOWN : e.s2;
+        etaStage = stage;
+        etaStageStartMicros = e.timestampMicros;
+        etaStageStartPct = 0.0;
+        lastStage = stage;
+        lastPct = 0.0;
+        lastTarget = null;
+        lastComplete = 0;
+        lastTotal = 0;
+    }
+
+    /**
+     * Seconds left in the current stage at the rate it has progressed since it started (the
+     * seed's percentages restart at each stage), to the millisecond; NaN (null) until the stage
+     * has made progress over at least a second.
+     */
+    private double etaSeconds(EventSlot e) {
+        double pct = clampPercent(e.d1);
+        if (Double.isNaN(pct)) {
+            return Double.NaN;
+        }
+        if (pct >= 100.0) {
+            return 0.0;
+        }
+        double done = pct - etaStageStartPct;
+        long spentMicros = e.timestampMicros - etaStageStartMicros;
+        if (done <= 0.0 || spentMicros < MIN_ETA_BASIS_MICROS) {
+            return Double.NaN;
+        }
+        double eta = spentMicros / 1e6 * (100.0 - pct) / done;
+        return Math.round(eta * 1000.0) / 1000.0;
+    }
+
+    private static double clampPercent(double pct) {
+        if (Double.isNaN(pct) || Double.isInfinite(pct)) {
+            return Double.NaN;
+        }
+        return Math.max(0.0, Math.min(100.0, pct));
+    }
+
+    /** The metrics object, or null; non-finite values are written as null and reported. */
+    private int writeMetrics(String[] names, double[] values) throws IOException {
+        if (names == null) {
+            generator.writeNull();
+            return 0;
+        }
+        int problems = 0;
+        generator.writeStartObject();
+        for (int i = 0; i < names.length; i++) {
+            String name = names[i] == null ? UNKNOWN : names[i];
+            if (ArgumentProblems.characters(name) != 0 || name.length() > maxStringChars) {
+                problems |= ArgumentProblems.characters(name);
+                name = sanitizedName(name);
+            }
+            generator.writeFieldName(name);
+            double v = values[i];
+            if (Double.isNaN(v) || Double.isInfinite(v)) {
+                problems |= ArgumentProblems.NOT_FINITE;
+            }
+            writeNumberOrNull(v);
+        }
+        generator.writeEndObject();
+        return problems;
+    }
+
+    private String sanitizedName(String name) {
+        return name == null ? UNKNOWN : sanitized(name);
     }
 
     private void writePercent(double pct) throws IOException {

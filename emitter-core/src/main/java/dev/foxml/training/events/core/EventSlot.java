@@ -23,6 +23,9 @@ final class EventSlot {
     long seq;
     /** Problems found in the arguments so far ({@link ArgumentProblems} bits). */
     int problems;
+    /** progress and target_complete: a copy of the caller's metrics, or null (the common case). */
+    String[] metricNames;
+    double[] metricValues;
 
     void set(int type, String s1, String s2, double d1, int i1, int i2, boolean b1,
              long timestampMicros, long seq, int problems) {
@@ -36,11 +39,15 @@ final class EventSlot {
         this.timestampMicros = timestampMicros;
         this.seq = seq;
         this.problems = problems;
+        this.metricNames = null;
+        this.metricValues = null;
     }
 
     /** Drops the caller's strings so that a slot waiting for reuse keeps nothing alive. */
     void clear() {
         s1 = null;
         s2 = null;
+        metricNames = null;
+        metricValues = null;
     }
 }

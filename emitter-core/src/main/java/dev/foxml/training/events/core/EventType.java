@@ -7,6 +7,8 @@ final class EventType {
     static final int TARGET_COMPLETE = 3;
     static final int RUN_COMPLETE = 4;
     static final int ERROR = 5;
+    static final int RUN_START = 6;
+    static final int HEARTBEAT = 7;
 
     private EventType() {
     }

@@ -24,9 +24,15 @@ public final class TrainingEventEmitterBuilder {
     public static final String SOCKET_ENV = "FOXML_TRAINING_EVENT_SOCKET";
     public static final String FILE_ENV = "FOXML_TRAINING_EVENT_FILE";
     public static final String MODE_ENV = "FOXML_TRAINING_EVENT_MODE";
+    public static final String WORKER_ENV = "FOXML_TRAINING_EVENT_WORKER";
+    public static final String HEARTBEAT_ENV = "FOXML_TRAINING_EVENT_HEARTBEAT_SECONDS";
+    public static final String TAGS_ENV = "FOXML_TRAINING_EVENT_TAGS";
     public static final String SOCKET_PROPERTY = "foxml.training.event.socket";
     public static final String FILE_PROPERTY = "foxml.training.event.file";
     public static final String MODE_PROPERTY = "foxml.training.event.mode";
+    public static final String WORKER_PROPERTY = "foxml.training.event.worker";
+    public static final String HEARTBEAT_PROPERTY = "foxml.training.event.heartbeat.seconds";
+    public static final String TAGS_PROPERTY = "foxml.training.event.tags";
     public static final String DEFAULT_SOCKET = "/tmp/foxml_training_events.sock";
     public static final String DEFAULT_FILE = "/tmp/foxml_training_events.jsonl";
 
@@ -55,6 +61,10 @@ public final class TrainingEventEmitterBuilder {
     int maxStringChars = 4096;
     boolean strict;
     Duration warningInterval = Duration.ofSeconds(30);
+    String worker;
+    java.util.Map<String, String> tags;
+    boolean runStartEvent = true;
+    Duration heartbeatInterval;
     UnaryOperator<String> environment = System::getenv;
     UnaryOperator<String> properties = System::getProperty;
 
@@ -182,6 +192,42 @@ public final class TrainingEventEmitterBuilder {
         return this;
     }
 
+    /**
+     * This process's worker or rank in a multi-process run, written as {@code worker} on every
+     * line so that one run's events from many processes can be told apart (default: the
+     * {@value #WORKER_PROPERTY} property or {@value #WORKER_ENV} variable, else none).
+     */
+    public TrainingEventEmitterBuilder worker(String worker) {
+        this.worker = Objects.requireNonNull(worker, "worker");
+        return this;
+    }
+
+    /**
+     * Tags for the {@code run_start} event, e.g. {@code Map.of("experiment", "baseline")}, in the
+     * map's order (default: {@value #TAGS_ENV} as {@code k=v,k2=v2}, else none).
+     */
+    public TrainingEventEmitterBuilder tags(java.util.Map<String, String> tags) {
+        this.tags = new java.util.LinkedHashMap<>(Objects.requireNonNull(tags, "tags"));
+        return this;
+    }
+
+    /** Whether the emitter starts with a {@code run_start} event (default {@code true}). */
+    public TrainingEventEmitterBuilder runStartEvent(boolean emit) {
+        this.runStartEvent = emit;
+        return this;
+    }
+
+    /**
+     * Sends a {@code heartbeat} event, repeating the current stage, progress and target, whenever
+     * nothing was emitted for {@code interval}, so that a dashboard can tell a long silent model
+     * fit from a dead process. Off by default (also settable as {@value #HEARTBEAT_ENV} seconds);
+     * at least one second.
+     */
+    public TrainingEventEmitterBuilder heartbeat(Duration interval) {
+        this.heartbeatInterval = Objects.requireNonNull(interval, "heartbeat");
+        return this;
+    }
+
     /** For tests: where environment variables are read from. */
     TrainingEventEmitterBuilder environment(UnaryOperator<String> env) {
         this.environment = env;
@@ -273,7 +319,45 @@ public final class TrainingEventEmitterBuilder {
                         + ArgumentProblems.describe(problems));
             }
         }
-        return new EmitterConfig(this, socket, file, sync, journaled);
+        String workerId = worker != null ? worker : setting(WORKER_PROPERTY, WORKER_ENV);
+        if (workerId != null && workerId.isBlank()) {
+            throw new IllegalArgumentException(worker != null ? "worker(...) is blank: pass the worker or rank id"
+                    : origin(WORKER_PROPERTY, WORKER_ENV) + " is empty: set it to the worker or rank id, or unset it");
+        }
+        java.util.Map<String, String> tagMap = tags != null ? tags : parseTags(setting(TAGS_PROPERTY, TAGS_ENV));
+        Duration heartbeat = heartbeatInterval;
+        if (heartbeat == null) {
+            String seconds = setting(HEARTBEAT_PROPERTY, HEARTBEAT_ENV);
+            if (seconds != null) {
+                try {
+                    heartbeat = Duration.ofMillis(Math.round(Double.parseDouble(seconds.trim()) * 1000));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(origin(HEARTBEAT_PROPERTY, HEARTBEAT_ENV) + " is '" + seconds
+                            + "': give the heartbeat interval in seconds, e.g. 30");
+                }
+            }
+        }
+        if (heartbeat != null && heartbeat.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("the heartbeat interval is " + heartbeat.toMillis()
+                    + " ms: use at least 1 second");
+        }
+        return new EmitterConfig(this, socket, file, sync, journaled, workerId, tagMap, heartbeat);
+    }
+
+    private java.util.Map<String, String> parseTags(String text) {
+        java.util.Map<String, String> parsed = new java.util.LinkedHashMap<>();
+        if (text == null || text.isBlank()) {
+            return parsed;
+        }
+        for (String pair : text.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException(origin(TAGS_PROPERTY, TAGS_ENV) + " has '" + pair
+                        + "': write tags as key=value pairs separated by commas, e.g. experiment=baseline,seed=7");
+            }
+            parsed.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return parsed;
     }
 
     private String setting(String property, String env) {
