@@ -36,7 +36,11 @@ public record EmitterStats(
     /** The stats of an emitter that has done nothing. */
     public static final EmitterStats EMPTY = new EmitterStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
-    /** All events lost, whatever the reason. */
+    /**
+     * All events lost, whatever the reason.
+     *
+     * @return {@link #droppedQueueFull()} + {@link #droppedUnwritable()} + {@link #droppedClosed()}
+     */
     public long dropped() {
         return droppedQueueFull + droppedUnwritable + droppedClosed;
     }

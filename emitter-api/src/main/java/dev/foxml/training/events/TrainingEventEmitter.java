@@ -19,7 +19,12 @@ import java.util.Map;
  */
 public interface TrainingEventEmitter extends AutoCloseable {
 
-    /** The run id written as {@code run_id} on every line of this emitter. */
+    /**
+     * The run id of this emitter.
+     *
+     * @return the run id this emitter was created with, written as {@code run_id} on every line
+     *     (repaired on the wire, like any argument, if it cannot be written as it is)
+     */
     String runId();
 
     /**
@@ -51,6 +56,11 @@ public interface TrainingEventEmitter extends AutoCloseable {
      *
      * <p>Implementations that do not support metrics write the event without them.
      *
+     * @param stage the current stage
+     * @param progressPct overall progress in percent, clamped to [0, 100]
+     * @param currentTarget the target being processed, or {@code null}
+     * @param targetsComplete targets finished so far; a negative value is written as 0
+     * @param targetsTotal all targets of the stage; a negative value is written as 0
      * @param metrics name to value; {@code null} or empty for none
      */
     default void emitProgress(String stage, double progressPct, String currentTarget,
@@ -88,6 +98,10 @@ public interface TrainingEventEmitter extends AutoCloseable {
      * Reports a finished target with custom metrics, written as a nested {@code metrics} object
      * (see {@link #emitProgress(String, double, String, int, int, Map)} for the rules).
      *
+     * @param target the target's name
+     * @param status how it ended; {@code null} is written as {@code "failed"}
+     * @param modelsTrained how many models were trained; a negative value is written as 0
+     * @param bestAuc the best AUC reached, or {@code Double.NaN} for none (written as {@code null})
      * @param metrics name to value; {@code null} or empty for none
      */
     default void emitTargetComplete(String target, TargetStatus status, int modelsTrained, double bestAuc,
@@ -145,7 +159,11 @@ public interface TrainingEventEmitter extends AutoCloseable {
     @Override
     void close();
 
-    /** A snapshot of what this emitter has done so far; all zeros for the no-op emitter. */
+    /**
+     * A snapshot of what this emitter has done so far. Never throws.
+     *
+     * @return the counters; all zeros for the no-op emitter
+     */
     default EmitterStats stats() {
         return EmitterStats.EMPTY;
     }

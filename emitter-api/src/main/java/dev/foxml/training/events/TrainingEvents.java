@@ -82,6 +82,8 @@ public final class TrainingEvents {
      * {@code close()} reports {@code run_complete "success"} (unless the run already completed or
      * {@link TrainingRun#fail(Throwable) failed}) and shuts the emitter down.
      *
+     * @param runId the run id written on every line
+     * @return the run, to close when training ends (try-with-resources)
      * @throws IllegalArgumentException as {@link #init(String)}
      */
     public static TrainingRun start(String runId) {
@@ -94,6 +96,9 @@ public final class TrainingEvents {
      * {@code run_complete "failed"}, then the exception is rethrown unchanged. The emitter is
      * flushed and closed either way.
      *
+     * @param runId the run id written on every line
+     * @param body the training
+     * @throws IllegalArgumentException as {@link #init(String)}, before {@code body} runs
      * @throws Exception whatever {@code body} throws
      */
     public static void run(String runId, RunBody body) throws Exception {
@@ -112,8 +117,13 @@ public final class TrainingEvents {
      * each, {@code progress} with the target, how many are done, the total and the percentage;
      * after each, {@code target_complete} with the task's result; at the end, {@code progress} at
      * 100%. A task that throws is reported as an {@code error} event (recoverable) and a
-     * {@code failed} target, and the loop goes on with the next target.
+     * {@code failed} target, and the loop goes on with the next target; only an {@link Error}
+     * (such as {@link OutOfMemoryError}) stops the loop, reported as not recoverable and rethrown.
+     * Events go to {@link #current()}, so before {@link #init(String)} the tasks run unreported.
      *
+     * @param stage the stage written on the {@code progress} events
+     * @param targets the targets, in the order to run them
+     * @param task the work for one target
      * @return the result of each target, in order (a failed one as {@link TargetResult#failed(int)})
      */
     public static java.util.List<TargetResult> forEachTarget(String stage, java.util.List<String> targets,
@@ -132,7 +142,13 @@ public final class TrainingEvents {
      * target's task throws: with {@link OnTargetFailure#STOP} the {@code error} event is marked not
      * recoverable and the exception is rethrown after the target is reported failed.
      *
-     * @throws Exception the task's exception, with {@link OnTargetFailure#STOP}
+     * @param stage the stage written on the {@code progress} events
+     * @param targets the targets, in the order to run them
+     * @param onFailure whether the loop goes on or stops after a task throws
+     * @param task the work for one target
+     * @return the result of each target, in order (a failed one as {@link TargetResult#failed(int)})
+     * @throws Exception the task's exception, with {@link OnTargetFailure#STOP} (and an
+     *     {@link Error} always)
      */
     public static java.util.List<TargetResult> forEachTarget(String stage, java.util.List<String> targets,
                                                            OnTargetFailure onFailure, TargetTask task)
@@ -168,20 +184,33 @@ public final class TrainingEvents {
     }
 
     /**
-     * The current emitter; never {@code null}: before {@link #init(String)} it is a no-op emitter
-     * whose run id is the empty string.
+     * The current emitter.
+     *
+     * @return the emitter {@link #init(String)} made current; never {@code null}: before
+     *     {@code init} (and after {@link #shutdown()}) a no-op emitter whose run id is the empty string
      */
     public static TrainingEventEmitter current() {
         TrainingEventEmitter emitter = current;
         return emitter != null ? emitter : NoopHolder.NOOP;
     }
 
-    /** Whether {@link #init(String)} has made an emitter current that was not shut down since. */
+    /**
+     * Whether events are being reported.
+     *
+     * @return whether {@link #init(String)} has made an emitter current that was not shut down since
+     */
     public static boolean isInitialized() {
         return current != null;
     }
 
-    /** See {@link TrainingEventEmitter#emitProgress(String, double)}. */
+    /**
+     * Reports overall progress of a stage through the current emitter, as
+     * {@link TrainingEventEmitter#emitProgress(String, double)}; does nothing
+     * before {@link #init(String)}. Never throws.
+     *
+     * @param stage the stage, e.g. {@code "training"}
+     * @param progressPct overall progress in percent; clamped to [0, 100], NaN written as {@code null}
+     */
     public static void emitProgress(String stage, double progressPct) {
         TrainingEventEmitter emitter = current;
         if (emitter != null) {
@@ -189,7 +218,17 @@ public final class TrainingEvents {
         }
     }
 
-    /** See {@link TrainingEventEmitter#emitProgress(String, double, String, int, int)}. */
+    /**
+     * Reports progress with the target being worked on through the current emitter, as
+     * {@link TrainingEventEmitter#emitProgress(String, double, String, int, int)}; does nothing
+     * before {@link #init(String)}. Never throws.
+     *
+     * @param stage the current stage
+     * @param progressPct overall progress in percent; clamped to [0, 100], NaN written as {@code null}
+     * @param currentTarget the target being processed, or {@code null}
+     * @param targetsComplete targets finished so far; a negative value is written as 0
+     * @param targetsTotal all targets of the stage; a negative value is written as 0
+     */
     public static void emitProgress(String stage, double progressPct, String currentTarget,
                                     int targetsComplete, int targetsTotal) {
         TrainingEventEmitter emitter = current;
@@ -198,7 +237,18 @@ public final class TrainingEvents {
         }
     }
 
-    /** See {@link TrainingEventEmitter#emitProgress(String, double, String, int, int, java.util.Map)}. */
+    /**
+     * Reports progress with custom metrics through the current emitter, as
+     * {@link TrainingEventEmitter#emitProgress(String, double, String, int, int, java.util.Map)}; does nothing
+     * before {@link #init(String)}. Never throws.
+     *
+     * @param stage the current stage
+     * @param progressPct overall progress in percent; clamped to [0, 100], NaN written as {@code null}
+     * @param currentTarget the target being processed, or {@code null}
+     * @param targetsComplete targets finished so far; a negative value is written as 0
+     * @param targetsTotal all targets of the stage; a negative value is written as 0
+     * @param metrics name to value, copied before the call returns; {@code null} or empty for none
+     */
     public static void emitProgress(String stage, double progressPct, String currentTarget,
                                     int targetsComplete, int targetsTotal,
                                     java.util.Map<String, ? extends Number> metrics) {
@@ -208,7 +258,14 @@ public final class TrainingEvents {
         }
     }
 
-    /** See {@link TrainingEventEmitter#emitStageChange(String, String)}. */
+    /**
+     * Reports that the run left one stage for another through the current emitter, as
+     * {@link TrainingEventEmitter#emitStageChange(String, String)}; does nothing
+     * before {@link #init(String)}. Never throws.
+     *
+     * @param previousStage the stage left, or {@code null} when the run is starting
+     * @param newStage the stage entered
+     */
     public static void emitStageChange(String previousStage, String newStage) {
         TrainingEventEmitter emitter = current;
         if (emitter != null) {
@@ -216,7 +273,14 @@ public final class TrainingEvents {
         }
     }
 
-    /** See {@link TrainingEventEmitter#emitTargetComplete(String, TargetStatus)}. */
+    /**
+     * Reports a finished target with no models and no AUC through the current emitter, as
+     * {@link TrainingEventEmitter#emitTargetComplete(String, TargetStatus)}; does nothing
+     * before {@link #init(String)}. Never throws.
+     *
+     * @param target the target's name
+     * @param status how it ended; {@code null} is written as {@code "failed"}
+     */
     public static void emitTargetComplete(String target, TargetStatus status) {
         TrainingEventEmitter emitter = current;
         if (emitter != null) {
@@ -224,7 +288,16 @@ public final class TrainingEvents {
         }
     }
 
-    /** See {@link TrainingEventEmitter#emitTargetComplete(String, TargetStatus, int, double)}. */
+    /**
+     * Reports a finished target through the current emitter, as
+     * {@link TrainingEventEmitter#emitTargetComplete(String, TargetStatus, int, double)}; does nothing
+     * before {@link #init(String)}. Never throws.
+     *
+     * @param target the target's name
+     * @param status how it ended; {@code null} is written as {@code "failed"}
+     * @param modelsTrained how many models were trained; a negative value is written as 0
+     * @param bestAuc the best AUC reached, or {@code Double.NaN} for none
+     */
     public static void emitTargetComplete(String target, TargetStatus status, int modelsTrained,
                                           double bestAuc) {
         TrainingEventEmitter emitter = current;
@@ -233,7 +306,17 @@ public final class TrainingEvents {
         }
     }
 
-    /** See {@link TrainingEventEmitter#emitTargetComplete(String, TargetStatus, int, double, java.util.Map)}. */
+    /**
+     * Reports a finished target with custom metrics through the current emitter, as
+     * {@link TrainingEventEmitter#emitTargetComplete(String, TargetStatus, int, double, java.util.Map)}; does nothing
+     * before {@link #init(String)}. Never throws.
+     *
+     * @param target the target's name
+     * @param status how it ended; {@code null} is written as {@code "failed"}
+     * @param modelsTrained how many models were trained; a negative value is written as 0
+     * @param bestAuc the best AUC reached, or {@code Double.NaN} for none
+     * @param metrics name to value, copied before the call returns; {@code null} or empty for none
+     */
     public static void emitTargetComplete(String target, TargetStatus status, int modelsTrained,
                                           double bestAuc, java.util.Map<String, ? extends Number> metrics) {
         TrainingEventEmitter emitter = current;
@@ -242,7 +325,13 @@ public final class TrainingEvents {
         }
     }
 
-    /** See {@link TrainingEventEmitter#emitRunComplete(RunStatus)}. */
+    /**
+     * Reports the end of the run through the current emitter, as
+     * {@link TrainingEventEmitter#emitRunComplete(RunStatus)}; does nothing
+     * before {@link #init(String)}. Never throws.
+     *
+     * @param status how the run ended; {@code null} is written as {@code "failed"}
+     */
     public static void emitRunComplete(RunStatus status) {
         TrainingEventEmitter emitter = current;
         if (emitter != null) {
@@ -250,7 +339,15 @@ public final class TrainingEvents {
         }
     }
 
-    /** See {@link TrainingEventEmitter#emitError(String, String, boolean)}. */
+    /**
+     * Reports an error through the current emitter, as
+     * {@link TrainingEventEmitter#emitError(String, String, boolean)}; does nothing
+     * before {@link #init(String)}. Never throws.
+     *
+     * @param errorMessage what went wrong
+     * @param errorType a classification, e.g. an exception's class name
+     * @param recoverable whether training goes on
+     */
     public static void emitError(String errorMessage, String errorType, boolean recoverable) {
         TrainingEventEmitter emitter = current;
         if (emitter != null) {
@@ -258,7 +355,14 @@ public final class TrainingEvents {
         }
     }
 
-    /** See {@link TrainingEventEmitter#emitError(Throwable, boolean)}. */
+    /**
+     * Reports an exception as an {@code error} event through the current emitter, as
+     * {@link TrainingEventEmitter#emitError(Throwable, boolean)}; does nothing
+     * before {@link #init(String)}. Never throws.
+     *
+     * @param error the exception; {@code null} is reported as an unknown error
+     * @param recoverable whether training goes on
+     */
     public static void emitError(Throwable error, boolean recoverable) {
         TrainingEventEmitter emitter = current;
         if (emitter != null) {

@@ -22,12 +22,20 @@ public final class TrainingRun implements AutoCloseable {
         this.emitter = emitter;
     }
 
-    /** The emitter of this run (also {@link TrainingEvents#current()} while the run is open). */
+    /**
+     * The emitter of this run.
+     *
+     * @return the emitter, also {@link TrainingEvents#current()} while the run is open
+     */
     public TrainingEventEmitter emitter() {
         return emitter;
     }
 
-    /** The run id. */
+    /**
+     * The run id.
+     *
+     * @return the run id written as {@code run_id} on every line of this run
+     */
     public String runId() {
         return emitter.runId();
     }
@@ -35,6 +43,9 @@ public final class TrainingRun implements AutoCloseable {
     /**
      * Reports the run as failed by {@code error}: an {@code error} event (not recoverable, with the
      * exception's class as type) and {@code run_complete "failed"}. Later calls do nothing.
+     * Never throws.
+     *
+     * @param error what failed the run; {@code null} is reported as an unknown error
      */
     public void fail(Throwable error) {
         if (!completed) {
@@ -44,7 +55,12 @@ public final class TrainingRun implements AutoCloseable {
         }
     }
 
-    /** Reports the run complete with {@code status} now. Later calls (and close) report nothing more. */
+    /**
+     * Reports the run complete with {@code status} now. Later calls (and close) report nothing
+     * more. Never throws.
+     *
+     * @param status how the run ended; {@code null} is written as {@code "failed"}
+     */
     public void complete(RunStatus status) {
         if (!completed) {
             completed = true;

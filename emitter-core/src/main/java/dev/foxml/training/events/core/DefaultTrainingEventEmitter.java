@@ -99,9 +99,14 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     }
 
     DefaultTrainingEventEmitter(EmitterConfig config) {
+        this(config, new FileTransport(config.filePath));
+    }
+
+    /** For tests that need a fault no real file can produce (a {@code Throwable} in the writer). */
+    DefaultTrainingEventEmitter(EmitterConfig config, FileTransport file) {
         this.config = config;
         this.log = new RateLimitedLog(config.warningInterval.toNanos());
-        this.file = new FileTransport(config.filePath);
+        this.file = file;
         SocketTransport socket = new SocketTransport(config.socketPath, SocketConnector.best(log),
                 config.writeTimeout.toNanos());
         this.delivery = new FailoverDelivery(socket, file, config.journal, config.replayBytes,
@@ -112,11 +117,14 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         RunInfo runInfo = new RunInfo(clock.nowMicros(), config.tags);
         this.callerEncoder = new EventEncoder(config.runId, config.worker, runInfo, config.maxStringChars, callerBatch);
         int runIdProblems = ArgumentProblems.required(config.runId, config.maxStringChars)
-                | ArgumentProblems.characters(config.runId);
+                | ArgumentProblems.characters(config.runId)
+                | (config.worker == null ? 0 : ArgumentProblems.required(config.worker, config.maxStringChars)
+                        | ArgumentProblems.characters(config.worker))
+                | callerEncoder.tagProblems();
         if (runIdProblems != 0) {
             counters.invalidArguments.incrementAndGet();
-            log.warn("run-id", "the run id has problems (" + ArgumentProblems.describe(runIdProblems)
-                    + "); it is written escaped, repaired or cut on every line");
+            log.warn("run-id", "the run id, worker id or tags have problems ("
+                    + ArgumentProblems.describe(runIdProblems) + "); they are written escaped, repaired or cut");
         }
         if (config.synchronous) {
             slots = null;
@@ -416,7 +424,9 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
      */
     private void runHeartbeat() {
         long intervalMicros = config.heartbeatInterval.toNanos() / 1000;
-        while (!closed) {
+        // Not after run_complete: the bridge shows a run as running while its latest event is
+        // anything else, so a heartbeat after it would bring a finished run back to life.
+        while (!closed && !runCompleted) {
             long quietMicros;
             producerLock.lock();
             try {
@@ -502,6 +512,8 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                 markDelivered(lastTakenSeq);
             } catch (Throwable t) {
                 // One bad moment must not end delivery for the rest of the run (cf. dogstatsd #56).
+                // The batch in hand is lost: counted, never silent.
+                counters.droppedUnwritable.addAndGet(writerBatch.lines());
                 markDelivered(lastTakenSeq);
                 log.warn("writer", "the training event writer hit an unexpected error and goes on: " + t);
                 if (t instanceof VirtualMachineError) {

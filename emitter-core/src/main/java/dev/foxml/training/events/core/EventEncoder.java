@@ -21,6 +21,8 @@ import java.io.IOException;
 final class EventEncoder {
     static final String TRUNCATION_MARKER = "...[truncated]";
     static final String UNKNOWN = "unknown";
+    /** Longest metric name, tag key or tag value (unless maxStringChars is shorter): keeps the documented line bound true. */
+    static final int MAX_NAME_CHARS = 128;
     /** An ETA from less than a second of a stage is noise, not an estimate. */
     static final long MIN_ETA_BASIS_MICROS = 1_000_000L;
 
@@ -69,9 +71,21 @@ final class EventEncoder {
     private static final SerializedString RECOVERABLE = new SerializedString("recoverable");
 
     private final int maxStringChars;
-    private final SerializedString runId;
-    private final SerializedString worker;
+    /** The run id and worker as written, repaired: kept for {@link #runIdAsWritten()}. */
+    private final String runId;
+    /**
+     * The run id and worker as quoted JSON literals with every non-ASCII character escaped,
+     * written with writeRawValue: a SerializedString would be written as raw UTF-8 (its quoting
+     * ignores the generator's highest non-escaped char), raw U+2028/U+2029 included.
+     */
+    private final char[] runIdLiteral;
+    private final char[] workerLiteral;
     private final RunInfo run;
+    /** Longest metric name, tag key or tag value here: {@link #MAX_NAME_CHARS}, or less if all strings are shorter. */
+    private final int nameLimit;
+    /** Tag keys and values as written (repaired once, here); a null key is a dropped duplicate. */
+    private final String[] tagKeys;
+    private final String[] tagValues;
     private final char[] startTime;
     private final BatchBuffer out;
     private final TimestampFormat timestamps = new TimestampFormat();
@@ -99,14 +113,49 @@ final class EventEncoder {
         this.out = out;
         this.run = run;
         this.stringScratch = new char[maxStringChars + TRUNCATION_MARKER.length()];
-        this.runId = new SerializedString(sanitized(runId == null ? UNKNOWN : runId));
-        this.worker = worker == null ? null : new SerializedString(sanitized(worker));
+        this.nameLimit = Math.min(MAX_NAME_CHARS, maxStringChars);
+        this.runId = sanitized(runId == null ? UNKNOWN : runId);
+        this.runIdLiteral = asciiLiteral(this.runId);
+        this.workerLiteral = worker == null ? null : asciiLiteral(sanitized(worker));
         this.startTime = new TimestampFormat().format(run.startMicros).clone();
+        this.tagKeys = nameProblems(run.tagNames) == 0 ? run.tagNames : repairedNames(run.tagNames);
+        this.tagValues = new String[run.tagValues.length];
+        for (int i = 0; i < tagValues.length; i++) {
+            String v = run.tagValues[i];
+            tagValues[i] = v == null ? null : sanitized(v, nameLimit);
+        }
         this.generator = newGenerator(out);
+    }
+
+    /** Problems in tag keys and values, for the emitter to count once at start. */
+    int tagProblems() {
+        int problems = nameProblems(run.tagNames);
+        for (String v : run.tagValues) {
+            if (v != null) {
+                problems |= ArgumentProblems.characters(v) | (v.length() > nameLimit ? ArgumentProblems.TOO_LONG : 0);
+            }
+        }
+        return problems;
     }
 
     private String sanitized(String s) {
         return new String(stringScratch, 0, sanitize(s));
+    }
+
+    private String sanitized(String s, int maxChars) {
+        return new String(stringScratch, 0, sanitize(s, maxChars));
+    }
+
+    /** {@code s} as a quoted JSON string of ASCII only, as the line generator would write it. */
+    private static char[] asciiLiteral(String s) {
+        java.io.StringWriter literal = new java.io.StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(literal)) {
+            g.setHighestNonEscapedChar(0x7F);
+            g.writeString(s);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode a string as JSON", e);
+        }
+        return literal.toString().toCharArray();
     }
 
     private static JsonGenerator newGenerator(BatchBuffer out) {
@@ -126,7 +175,7 @@ final class EventEncoder {
 
     /** The run id as written (after repair): what a reader sees in {@code run_id}. */
     String runIdAsWritten() {
-        return runId.getValue();
+        return runId;
     }
 
     /**
@@ -215,13 +264,15 @@ final class EventEncoder {
                 g.writeFieldName(START_TIME);
                 g.writeString(startTime, 0, TimestampFormat.LENGTH);
                 g.writeFieldName(TAGS);
-                if (run.tagNames.length == 0) {
+                if (tagKeys.length == 0) {
                     g.writeNull();
                 } else {
                     g.writeStartObject();
-                    for (int i = 0; i < run.tagNames.length; i++) {
-                        g.writeFieldName(sanitizedName(run.tagNames[i]));
-                        writeOptionalString(run.tagValues[i]);
+                    for (int i = 0; i < tagKeys.length; i++) {
+                        if (tagKeys[i] != null) {
+                            g.writeFieldName(tagKeys[i]);
+                            writeOptionalString(tagValues[i]);
+                        }
                     }
                     g.writeEndObject();
                 }
@@ -243,15 +294,15 @@ final class EventEncoder {
                 throw new IllegalStateException("unknown event type " + e.type);
         }
         g.writeFieldName(RUN_ID);
-        g.writeString(runId);
+        g.writeRawValue(runIdLiteral, 0, runIdLiteral.length);
         g.writeFieldName(TIMESTAMP);
         g.writeString(timestamps.format(e.timestampMicros), 0, TimestampFormat.LENGTH);
         // Additive keys (WIRE.md "How it may grow"): after timestamp, never reordered.
         g.writeFieldName(SEQ);
         g.writeNumber(e.seq);
-        if (worker != null) {
+        if (workerLiteral != null) {
             g.writeFieldName(WORKER);
-            g.writeString(worker);
+            g.writeRawValue(workerLiteral, 0, workerLiteral.length);
         }
         long elapsedMicros = Math.max(0, e.timestampMicros - run.startMicros);
         g.writeFieldName(e.type == EventType.RUN_COMPLETE ? DURATION_SECONDS : ELAPSED_SECONDS);
@@ -332,13 +383,13 @@ final class EventEncoder {
             generator.writeNull();
             return 0;
         }
-        int problems = 0;
+        int problems = nameProblems(names);
+        String[] repaired = problems == 0 ? null : repairedNames(names);
         generator.writeStartObject();
         for (int i = 0; i < names.length; i++) {
-            String name = names[i] == null ? UNKNOWN : names[i];
-            if (ArgumentProblems.characters(name) != 0 || name.length() > maxStringChars) {
-                problems |= ArgumentProblems.characters(name);
-                name = sanitizedName(name);
+            String name = repaired == null ? names[i] : repaired[i];
+            if (name == null) {
+                continue; // a duplicate once repaired: one key, one value
             }
             generator.writeFieldName(name);
             double v = values[i];
@@ -351,8 +402,35 @@ final class EventEncoder {
         return problems;
     }
 
-    private String sanitizedName(String name) {
-        return name == null ? UNKNOWN : sanitized(name);
+    /** What is wrong with object keys (metric names, tag keys): nothing on the common path. */
+    private int nameProblems(String[] names) {
+        int problems = 0;
+        for (String name : names) {
+            if (name == null) {
+                problems |= ArgumentProblems.NULL_STRING;
+            } else {
+                problems |= ArgumentProblems.characters(name);
+                if (name.length() > nameLimit) {
+                    problems |= ArgumentProblems.TOO_LONG;
+                }
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Keys as written: null becomes "unknown", unpaired surrogates U+FFFD, long ones are cut at
+     * {@value #MAX_NAME_CHARS} chars; a key that repair made equal to an earlier one is null
+     * (left out), so that no object ever has a key twice. Allocates: only for keys needing repair.
+     */
+    private String[] repairedNames(String[] names) {
+        String[] out = new String[names.length];
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < names.length; i++) {
+            String name = names[i] == null ? UNKNOWN : sanitized(names[i], nameLimit);
+            out[i] = seen.add(name) ? name : null;
+        }
+        return out;
     }
 
     private void writePercent(double pct) throws IOException {
@@ -411,8 +489,12 @@ final class EventEncoder {
      * @return the number of chars in the scratch buffer
      */
     private int sanitize(String s) {
-        int limit = s.length() > maxStringChars
-                ? maxStringChars - TRUNCATION_MARKER.length() : s.length();
+        return sanitize(s, maxStringChars);
+    }
+
+    private int sanitize(String s, int maxChars) {
+        int limit = s.length() > maxChars
+                ? maxChars - TRUNCATION_MARKER.length() : s.length();
         int n = 0;
         for (int i = 0; i < limit; i++) {
             char c = s.charAt(i);

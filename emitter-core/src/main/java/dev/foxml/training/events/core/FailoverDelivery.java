@@ -117,8 +117,12 @@ final class FailoverDelivery {
             everConnected = true;
         } catch (IOException | RuntimeException e) {
             counters.socketErrors.incrementAndGet();
-            log.warn("socket-connect", "cannot connect to the event socket " + socket.path()
-                    + "; events go to " + file.path() + " (" + e.getClass().getSimpleName() + ")");
+            if (e instanceof OwnerCheck.NotOwnedException) {
+                log.warn("socket-not-owned", e.getMessage() + " (" + file.path() + ")");
+            } else {
+                log.warn("socket-connect", "cannot connect to the event socket " + socket.path()
+                        + "; events go to " + file.path() + " (" + e.getClass().getSimpleName() + ")");
+            }
             nextConnectAttempt = now + backoffNanos;
             backoffNanos = Math.min(backoffNanos * 2, reconnectMaxNanos);
         }

@@ -11,7 +11,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * interval, with how many were suppressed since. Messages never contain event contents.
  */
 final class RateLimitedLog {
-    static final Logger LOGGER = LoggerFactory.getLogger("dev.foxml.training.events");
+    /**
+     * The logger, created on the first warning rather than with the first emitter: SLF4J prints a
+     * notice to standard error when it first finds no provider, and a run with nothing to warn
+     * about should leave a trainer's output untouched.
+     */
+    private static final class Holder {
+        static final Logger LOGGER = LoggerFactory.getLogger("dev.foxml.training.events");
+    }
 
     private final long intervalNanos;
     private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
@@ -54,7 +61,7 @@ final class RateLimitedLog {
         String text = suppressed == 0 ? message
                 : message + " (" + suppressed + " similar warnings suppressed)";
         try {
-            LOGGER.warn(text);
+            Holder.LOGGER.warn(text);
         } catch (RuntimeException | LinkageError ignored) {
             // A broken logging backend must not reach the trainer.
         }
@@ -65,7 +72,7 @@ final class RateLimitedLog {
         Window w = windows.computeIfAbsent("once:" + message, k -> new Window());
         if (w.nextAllowed.compareAndSet(Long.MIN_VALUE, Long.MAX_VALUE)) {
             try {
-                LOGGER.warn(message);
+                Holder.LOGGER.warn(message);
             } catch (RuntimeException | LinkageError ignored) {
                 // see warn()
             }

@@ -8,23 +8,46 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.file.FileSystems;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 
 /**
  * Opens a connected Unix-domain stream channel to the bridge's socket: through junixsocket when
  * its native library loads, otherwise through the JDK's own Unix-domain channels (Java 16+), so
  * that a noexec temp directory or an unsupported platform costs one warning, not the socket.
+ *
+ * <p>Each also tells who listens at the other end (the peer's credentials, {@code SO_PEERCRED}:
+ * the user of the process that called {@code listen}), so that events are not sent to a socket
+ * another user bound first in a shared directory.
  */
 abstract class SocketConnector {
 
     /** Connects, or throws; the channel returned is connected and blocking. */
     abstract SocketChannel connect(Path path) throws IOException;
 
+    /**
+     * Who the listening peer of a channel from {@link #connect(Path)} runs as, when that is not
+     * {@code ownUid}.
+     *
+     * @return {@code null} when the peer runs as {@code ownUid}, or when its credentials are not
+     *     available (see {@link #hasPeerCredentials()}); otherwise a description such as
+     *     {@code "uid 65534"} or {@code "user nobody"} for the warning
+     */
+    abstract String foreignPeer(SocketChannel channel, long ownUid);
+
+    /** Whether {@link #foreignPeer} can tell at all on this platform. */
+    abstract boolean hasPeerCredentials();
+
     /** Which implementation this is, for diagnostics. */
     abstract String name();
 
     /** The junixsocket connector when its native library is usable, else the JDK one. */
     static SocketConnector best(RateLimitedLog log) {
+        if (OwnerCheck.ownUid() == OwnerCheck.UNKNOWN) {
+            log.warnOnce("cannot tell which user this process runs as: a socket or event file of another"
+                    + " user in a shared directory is not refused");
+        }
         String problem;
         try {
             if (AFUNIXSocket.isSupported()) {
@@ -34,9 +57,11 @@ abstract class SocketConnector {
         } catch (Throwable t) { // LinkageError when the jar or its native part is missing or broken
             problem = "junixsocket could not be loaded (" + t + ")";
         }
+        Jdk jdk = new Jdk();
         log.warnOnce(problem + "; using the JDK's own Unix-domain socket channel instead."
-                + " Peer credential checks are not available this way.");
-        return new Jdk();
+                + (jdk.hasPeerCredentials() ? ""
+                        : " It cannot tell who listens on the socket: only the socket file's owner is checked."));
+        return jdk;
     }
 
     static final class Junixsocket extends SocketConnector {
@@ -53,12 +78,88 @@ abstract class SocketConnector {
         }
 
         @Override
+        String foreignPeer(SocketChannel channel, long ownUid) {
+            long uid;
+            try {
+                uid = ((AFUNIXSocketChannel) channel).getPeerCredentials().getUid();
+            } catch (IOException | RuntimeException | LinkageError unavailable) {
+                return null;
+            }
+            return uid < 0 || uid == ownUid ? null : "uid " + uid;
+        }
+
+        @Override
+        boolean hasPeerCredentials() {
+            return true;
+        }
+
+        @Override
         String name() {
             return "junixsocket";
         }
     }
 
+    /**
+     * The JDK's channels. The peer's credentials come from {@code jdk.net}'s {@code SO_PEERCRED}
+     * (Linux and macOS); as a user principal, not a uid, so they are compared with the principal
+     * of this process's uid. Where the option is missing, only the socket file's owner is checked.
+     */
     static final class Jdk extends SocketConnector {
+        private final Object peerCredentials = peerCredentialsOption();
+        private volatile UserPrincipal own;
+        private volatile long ownFor = OwnerCheck.UNKNOWN;
+
+        private static Object peerCredentialsOption() {
+            try {
+                return jdk.net.ExtendedSocketOptions.SO_PEERCRED;
+            } catch (LinkageError noJdkNet) { // a runtime image without the jdk.net module
+                return null;
+            }
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        String foreignPeer(SocketChannel channel, long ownUid) {
+            if (peerCredentials == null || ownUid == OwnerCheck.UNKNOWN) {
+                return null;
+            }
+            try {
+                java.net.SocketOption<jdk.net.UnixDomainPrincipal> option =
+                        (java.net.SocketOption<jdk.net.UnixDomainPrincipal>) peerCredentials;
+                if (!channel.supportedOptions().contains(option)) {
+                    return null;
+                }
+                UserPrincipal peer = channel.getOption(option).user();
+                return peer.equals(ownPrincipal(ownUid)) ? null : "user " + peer.getName();
+            } catch (IOException | RuntimeException | LinkageError unavailable) {
+                return null;
+            }
+        }
+
+        /** The principal of a uid: looked up by its number, compared by uid (as the JDK's principals are). */
+        private UserPrincipal ownPrincipal(long ownUid) throws IOException {
+            UserPrincipal p = own;
+            if (p == null || ownFor != ownUid) {
+                p = FileSystems.getDefault().getUserPrincipalLookupService()
+                        .lookupPrincipalByName(Long.toString(ownUid));
+                own = p;
+                ownFor = ownUid;
+            }
+            return p;
+        }
+
+        @Override
+        boolean hasPeerCredentials() {
+            if (peerCredentials == null) {
+                return false;
+            }
+            try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                return probe.supportedOptions().contains(peerCredentials);
+            } catch (IOException | RuntimeException | LinkageError e) {
+                return false;
+            }
+        }
+
         @Override
         SocketChannel connect(Path path) throws IOException {
             SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);

@@ -18,6 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class SocketTransport {
     private static final int MAX_POLL_PARK_NANOS = 1_000_000;
+    private static final String FIX = "events go to the file instead. Remove the socket, or point "
+            + TrainingEventEmitterBuilder.SOCKET_ENV + " at a socket your own bridge listens on";
 
     private final Path path;
     private final SocketConnector connector;
@@ -51,11 +53,24 @@ final class SocketTransport {
         return Files.exists(path, LinkOption.NOFOLLOW_LINKS);
     }
 
-    /** Connects; on failure throws and stays disconnected. */
+    /**
+     * Connects; on failure throws and stays disconnected. A socket of another user is refused
+     * with {@link OwnerCheck.NotOwnedException}: first by the owner of the socket file (and of
+     * the file a symbolic link there points to), before connecting; then, once connected, by
+     * the listening peer's credentials where the connector has them, which also catches a
+     * socket file swapped between the check and the connect.
+     */
     void connect() throws IOException {
         close();
+        checkSocketFileOwner();
         SocketChannel c = connector.connect(path);
         try {
+            String foreign = connector.foreignPeer(c, OwnerCheck.ownUid());
+            if (foreign != null) {
+                throw new OwnerCheck.NotOwnedException("refusing the event socket " + path
+                        + ": the process listening on it runs as " + foreign + ", not as this process's user (uid "
+                        + OwnerCheck.ownUid() + "); " + FIX);
+            }
             c.configureBlocking(false);
             int sndbuf;
             try {
@@ -78,6 +93,14 @@ final class SocketTransport {
         } catch (IOException | RuntimeException e) {
             c.close();
             throw e;
+        }
+    }
+
+    private void checkSocketFileOwner() throws IOException {
+        String what = "the event socket";
+        OwnerCheck.requireOwn(path, OwnerCheck.ownerUid(path, LinkOption.NOFOLLOW_LINKS), what, FIX);
+        if (Files.isSymbolicLink(path)) {
+            OwnerCheck.requireOwn(path, OwnerCheck.ownerUid(path), what + " (the target of the link)", FIX);
         }
     }
 

@@ -42,6 +42,8 @@ public final class TrainingEventEmitterBuilder {
     public static final int MAX_STRING_CHARS_LIMIT = 16_384;
     /** The longest {@link #maxEmitBlock(Duration)}: the bound promised to trainers. */
     public static final Duration MAX_EMIT_BLOCK_LIMIT = Duration.ofMillis(50);
+    /** The most tags a run_start may carry. */
+    public static final int MAX_TAGS = 32;
 
     final String runId;
     Path socketPath;
@@ -170,7 +172,7 @@ public final class TrainingEventEmitterBuilder {
     /**
      * Longest string written in any field; longer ones are cut and end in
      * {@value EventEncoder#TRUNCATION_MARKER} (default 4096, from 64 to {@value #MAX_STRING_CHARS_LIMIT}).
-     * A line is then at most {@code 30 × maxStringChars + 1024} bytes (123 904 bytes by default).
+     * A line is then at most {@code 30 × maxStringChars + 65 536} bytes (188 416 bytes by default).
      */
     public TrainingEventEmitterBuilder maxStringChars(int chars) {
         this.maxStringChars = chars;
@@ -204,7 +206,8 @@ public final class TrainingEventEmitterBuilder {
 
     /**
      * Tags for the {@code run_start} event, e.g. {@code Map.of("experiment", "baseline")}, in the
-     * map's order (default: {@value #TAGS_ENV} as {@code k=v,k2=v2}, else none).
+     * map's order (default: {@value #TAGS_ENV} as {@code k=v,k2=v2}, else none). At most
+     * {@value #MAX_TAGS} tags with non-blank keys; keys and values longer than 128 characters are cut.
      */
     public TrainingEventEmitterBuilder tags(java.util.Map<String, String> tags) {
         this.tags = new java.util.LinkedHashMap<>(Objects.requireNonNull(tags, "tags"));
@@ -263,7 +266,16 @@ public final class TrainingEventEmitterBuilder {
                 : resolvePath(FILE_PROPERTY, FILE_ENV, DEFAULT_FILE, false);
         boolean sync;
         boolean journaled;
+        if (socket.equals(file)) {
+            throw new IllegalArgumentException("the socket and the event file are both " + socket
+                    + ": give the file its own path (" + describeOrigin(filePath != null, FILE_PROPERTY, FILE_ENV, "filePath(...)")
+                    + ")");
+        }
         String mode = setting(MODE_PROPERTY, MODE_ENV);
+        if (mode != null && mode.isBlank()) {
+            throw new IllegalArgumentException(origin(MODE_PROPERTY, MODE_ENV)
+                    + " is empty: set it to one of async, sync, journal, sync-journal, or unset it (async)");
+        }
         if (mode == null) {
             sync = false;
             journaled = false;
@@ -325,6 +337,15 @@ public final class TrainingEventEmitterBuilder {
                     : origin(WORKER_PROPERTY, WORKER_ENV) + " is empty: set it to the worker or rank id, or unset it");
         }
         java.util.Map<String, String> tagMap = tags != null ? tags : parseTags(setting(TAGS_PROPERTY, TAGS_ENV));
+        String tagOrigin = tags != null ? "tags(...)" : origin(TAGS_PROPERTY, TAGS_ENV);
+        if (tagMap.size() > MAX_TAGS) {
+            throw new IllegalArgumentException(tagOrigin + " has " + tagMap.size() + " tags: use at most " + MAX_TAGS);
+        }
+        for (String key : tagMap.keySet()) {
+            if (key == null || key.isBlank()) {
+                throw new IllegalArgumentException(tagOrigin + " has a tag with a blank key: give every tag a name");
+            }
+        }
         Duration heartbeat = heartbeatInterval;
         if (heartbeat == null) {
             String seconds = setting(HEARTBEAT_PROPERTY, HEARTBEAT_ENV);
@@ -373,6 +394,13 @@ public final class TrainingEventEmitterBuilder {
                 : "the environment variable " + env;
     }
 
+    private String describeOrigin(boolean fromBuilder, String property, String env, String builderMethod) {
+        if (fromBuilder) {
+            return builderMethod;
+        }
+        return setting(property, env) != null ? origin(property, env) : "the default";
+    }
+
     private Path resolvePath(String property, String env, String fallback, boolean socket) {
         String value = setting(property, env);
         if (value == null) {
@@ -402,6 +430,10 @@ public final class TrainingEventEmitterBuilder {
         if (bytes > MAX_SOCKET_PATH_BYTES) {
             throw new IllegalArgumentException(where + " is " + bytes + " bytes long: Unix sockets allow at most "
                     + MAX_SOCKET_PATH_BYTES + "; use a shorter path (e.g. in /tmp or $XDG_RUNTIME_DIR)");
+        }
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException(where + " is the directory " + path
+                    + ": name the socket in it, e.g. " + path.resolve("foxml_training_events.sock"));
         }
         return path;
     }

@@ -78,6 +78,7 @@ class ChildJvmTest {
         assertEquals(143, p.exitValue());
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10));
         List<JsonNode> events = fileEvents();
+        assertEquals("run_start", events.get(0).get("event_type").asText());
         JsonNode last = events.get(events.size() - 1);
         assertEquals("run_complete", last.get("event_type").asText());
         assertEquals("cancelled", last.get("status").asText());
@@ -89,7 +90,8 @@ class ChildJvmTest {
         Process p = start(List.of(), "return-without-shutdown", "5000");
         awaitExit(p, 0);
         List<JsonNode> events = fileEvents();
-        assertEquals(1 + 5000 + 1, events.size(), "stage_change, 5000 progress, run_complete");
+        assertEquals(1 + 1 + 5000 + 1, events.size(), "run_start, stage_change, 5000 progress, run_complete");
+        assertEquals("run_start", events.get(0).get("event_type").asText());
         assertEquals("cancelled", events.get(events.size() - 1).get("status").asText());
         assertSeqComplete(events);
     }
@@ -99,8 +101,9 @@ class ChildJvmTest {
         Process p = start(List.of(), "exit-mid-run", "300");
         awaitExit(p, 3);
         List<JsonNode> events = fileEvents();
-        assertEquals(302, events.size());
-        assertEquals("cancelled", events.get(301).get("status").asText());
+        assertEquals(1 + 1 + 300 + 1, events.size(), "run_start, stage_change, 300 progress, run_complete");
+        assertEquals("cancelled", events.get(302).get("status").asText());
+        assertSeqComplete(events);
     }
 
     @Test
@@ -110,8 +113,10 @@ class ChildJvmTest {
         assertEquals("DONE", out.readLine());
         awaitExit(p, 0);
         List<JsonNode> events = fileEvents();
-        assertEquals(12, events.size());
-        assertEquals("success", events.get(11).get("status").asText());
+        assertEquals(1 + 1 + 10 + 1, events.size(), "run_start, stage_change, 10 progress, run_complete");
+        assertEquals("run_start", events.get(0).get("event_type").asText());
+        assertEquals("success", events.get(12).get("status").asText());
+        assertSeqComplete(events);
     }
 
     @Test
@@ -126,7 +131,7 @@ class ChildJvmTest {
             awaitExit(p, 0);
         }
         List<String> lines = EventFiles.lines(filePath());
-        assertEquals(4 * (perChild + 2), lines.size());
+        assertEquals(4 * (1 + 1 + perChild + 1), lines.size(), "run_start, stage_change, progress, run_complete");
         Map<String, Long> lastSeqByRun = new HashMap<>();
         for (String line : lines) {
             JsonNode event = WireValidator.validate(line);
@@ -144,7 +149,7 @@ class ChildJvmTest {
         try (LineServer server = LineServer.reading(socketPath())) {
             Process p = start(List.of("-Dorg.newsclub.net.unix.library.disable=true"), "complete", "100");
             awaitExit(p, 0);
-            assertTrue(server.awaitLines(102, 10, SECONDS));
+            assertTrue(server.awaitLines(1 + 1 + 100 + 1, 10, SECONDS));
             for (String line : server.lines()) {
                 WireValidator.validate(line);
             }

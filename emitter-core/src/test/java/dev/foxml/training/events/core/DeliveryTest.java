@@ -35,8 +35,18 @@ class DeliveryTest {
         return dir.resolve("events.jsonl");
     }
 
+    /**
+     * Without the {@code run_start} line, so that the events a test emits are seq 1..n; the first
+     * two tests keep it and count it, as a reader sees it.
+     */
     private TrainingEventEmitterBuilder builder() {
+        return builderWithRunStart().runStartEvent(false);
+    }
+
+    private TrainingEventEmitterBuilder builderWithRunStart() {
         return DefaultTrainingEventEmitter.builder("run-d")
+                .environment(name -> null)
+                .properties(name -> null)
                 .socketPath(socketPath())
                 .filePath(filePath())
                 .shutdownHook(false)
@@ -73,34 +83,36 @@ class DeliveryTest {
     @Test
     void deliversEveryLineToAListeningSocket() throws Exception {
         try (LineServer server = LineServer.reading(socketPath());
-             DefaultTrainingEventEmitter emitter = builder().build()) {
+             DefaultTrainingEventEmitter emitter = builderWithRunStart().build()) {
             emitter.emitStageChange(null, "training");
             emitter.emitProgress("training", 10.0, "ret_5m", 0, 2);
             emitter.emitTargetComplete("ret_5m", TargetStatus.SUCCESS, 2, 0.71);
             emitter.emitRunComplete(RunStatus.SUCCESS);
             assertTrue(emitter.flush());
-            assertTrue(server.awaitLines(4, 5, SECONDS));
+            assertTrue(server.awaitLines(5, 5, SECONDS));
             List<String> lines = server.lines();
             assertAllValid(lines);
-            assertEquals(List.of("stage_change", "progress", "target_complete", "run_complete"),
+            assertEquals(List.of("run_start", "stage_change", "progress", "target_complete", "run_complete"),
                     lines.stream().map(l -> EventFiles.parse(l).get("event_type").asText()).toList());
-            assertEverySeqOnce(List.of(lines), 4);
-            assertEquals(4, emitter.stats().writtenToSocket());
+            assertEverySeqOnce(List.of(lines), 5);
+            assertEquals(5, emitter.stats().writtenToSocket());
+            assertEquals(5, emitter.stats().emitted());
             assertTrue(EventFiles.lines(filePath()).isEmpty(), "nothing goes to the file while the socket works");
         }
     }
 
     @Test
     void appendsToTheFileWhenNoSocketListens() {
-        try (DefaultTrainingEventEmitter emitter = builder().build()) {
+        try (DefaultTrainingEventEmitter emitter = builderWithRunStart().build()) {
             emitNumbered(emitter, 0, 100);
             emitter.emitRunComplete(RunStatus.SUCCESS);
             assertTrue(emitter.flush());
             List<String> lines = EventFiles.lines(filePath());
             assertAllValid(lines);
-            assertEverySeqOnce(List.of(lines), 101);
+            assertEquals("run_start", EventFiles.parse(lines.get(0)).get("event_type").asText());
+            assertEverySeqOnce(List.of(lines), 102);
             EmitterStats stats = emitter.stats();
-            assertEquals(101, stats.writtenToFile());
+            assertEquals(102, stats.writtenToFile());
             assertEquals(0, stats.dropped());
         }
     }

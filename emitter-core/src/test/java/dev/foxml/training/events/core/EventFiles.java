@@ -57,7 +57,10 @@ final class EventFiles {
         TreeMap<Long, Integer> counts = new TreeMap<>();
         for (List<String> lines : sources) {
             for (String line : lines) {
-                counts.merge(parse(line).get("seq").asLong(), 1, Integer::sum);
+                // A line still being appended (no newline yet) is not an event yet.
+                if (line.endsWith("\n") && !line.isBlank()) {
+                    counts.merge(parse(line).get("seq").asLong(), 1, Integer::sum);
+                }
             }
         }
         return counts;

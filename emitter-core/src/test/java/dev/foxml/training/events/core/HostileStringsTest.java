@@ -39,6 +39,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * into {@link IllegalArgumentException}s and writes nothing for them.
  *
  * <p>Synchronous emitters writing to a file in {@code @TempDir}; nothing listens on the socket.
+ * They are built without the {@code run_start} line, so that each emit call is exactly one line
+ * and one {@code seq}; {@link #workerAndTagsCarryEveryHostileString} covers {@code run_start}.
  */
 class HostileStringsTest {
 
@@ -199,6 +201,7 @@ class HostileStringsTest {
                 for (JsonNode line : lines) {
                     assertDecodedAs(expectedOnWire(h.value, true), line.get("run_id"));
                 }
+                assertAscii(file);
                 if (!h.value.isEmpty() && h.value.length() <= MAX) {
                     // Counted once for the emitter (at build), not once per line. (Over-long run
                     // ids: see aRunIdThatMustBeCutIsCountedOrRejectedAtBuild.)
@@ -230,6 +233,58 @@ class HostileStringsTest {
             assertEquals(1, e.stats().invalidArguments(),
                     "a run id of " + runId.length() + " chars is cut to " + MAX + " on every line, silently");
         }
+    }
+
+    /**
+     * The worker id (on every line) and the tags of {@code run_start} (values and names) take every
+     * hostile string as the other strings do; a blank worker is a configuration error.
+     */
+    @TestFactory
+    Stream<DynamicTest> workerAndTagsCarryEveryHostileString() {
+        return HOSTILE.stream().map(h -> DynamicTest.dynamicTest("worker and tags <- " + h.name, () -> {
+            Path file = newFile();
+            if (h.value == null) {
+                assertThrows(NullPointerException.class, () -> DefaultTrainingEventEmitter.builder("run-1").worker(null));
+                return;
+            }
+            if (h.value.isBlank()) {
+                IllegalArgumentException blank = assertThrows(IllegalArgumentException.class,
+                        () -> hostileBuilder(file).worker(h.value).build());
+                assertTrue(blank.getMessage().contains("worker"), blank.getMessage());
+                return;
+            }
+            Map<String, String> tags = new LinkedHashMap<>();
+            tags.put("value", h.value);
+            tags.put(h.value, "name");
+            try (DefaultTrainingEventEmitter e = hostileBuilder(file).worker(h.value).tags(tags).build()) {
+                e.emitProgress("training", 10.0);
+                e.emitRunComplete(RunStatus.SUCCESS);
+                List<JsonNode> lines = WireValidator.validateAll(file);
+                assertEquals(List.of("run_start", "progress", "run_complete"),
+                        lines.stream().map(l -> l.get("event_type").textValue()).toList());
+                for (JsonNode line : lines) {
+                    assertDecodedAs(expectedOnWire(h.value, true), line.get("worker"));
+                }
+                JsonNode written = lines.get(0).get("tags");
+                assertDecodedAs(expectedOnWire(h.value, true, EventEncoder.MAX_NAME_CHARS), written.get("value"));
+                List<String> names = new ArrayList<>();
+                written.fieldNames().forEachRemaining(names::add);
+                assertEquals(List.of("value", expectedOnWire(h.value, true, EventEncoder.MAX_NAME_CHARS)), names,
+                        "tag names, in order");
+                assertAscii(file);
+            }
+        }));
+    }
+
+    private TrainingEventEmitterBuilder hostileBuilder(Path file) {
+        return DefaultTrainingEventEmitter.builder("run-1")
+                .environment(name -> null)
+                .properties(name -> null)
+                .socketPath(tempDir.resolve("none.sock"))
+                .filePath(file)
+                .synchronous(true)
+                .shutdownHook(false)
+                .maxStringChars(MAX);
     }
 
     @TestFactory
@@ -343,11 +398,16 @@ class HostileStringsTest {
 
     /** What a reader must decode: null required -> "unknown"; cut, then unpaired surrogates -> U+FFFD. */
     static String expectedOnWire(String argument, boolean required) {
+        return expectedOnWire(argument, required, MAX);
+    }
+
+    /** With another limit: tag keys and values (and metric names) are cut at 128 characters. */
+    static String expectedOnWire(String argument, boolean required, int max) {
         if (argument == null) {
             return required ? UNKNOWN : null;
         }
-        if (argument.length() > MAX) {
-            return repairSurrogates(argument.substring(0, MAX - MARKER.length())) + MARKER;
+        if (argument.length() > max) {
+            return repairSurrogates(argument.substring(0, max - MARKER.length())) + MARKER;
         }
         return repairSurrogates(argument);
     }
@@ -551,6 +611,7 @@ class HostileStringsTest {
                 .shutdownHook(false)
                 .maxStringChars(MAX)
                 .strict(strict)
+                .runStartEvent(false)
                 .build();
     }
 

@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -30,7 +32,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * then computes {@code get_training_status()}, renders it and each event the way Starlette sends
  * them (JSON response with {@code allow_nan=False}; WebSocket text encoded as UTF-8), and checks
  * every event the way the Rust view's serde struct would take it ({@code usize} counts,
- * finite {@code f64}s, strings, no NaN constants, no duplicate keys). Skipped without python3.
+ * finite {@code f64}s, strings, no NaN constants, no duplicate keys). The lines include every
+ * addition of issue 6 the bridge has never seen: {@code run_start} first in each run,
+ * {@code seq}, {@code worker}, {@code elapsed_seconds}, {@code eta_seconds}, {@code metrics},
+ * {@code duration_seconds}. Skipped without python3.
  */
 class PythonBridgeAcceptanceTest {
 
@@ -233,6 +238,27 @@ class PythonBridgeAcceptanceTest {
             e.close();
             emitted += e.stats().emitted();
         }
+        // Issue 6's additions: a worker id on every line, run tags, metrics (with NaN and the
+        // infinities, written as null), an exception as an error event, a failed run.
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("experiment", "baseline \u00e4");
+        tags.put("seed", null);
+        Map<String, Number> metrics = new LinkedHashMap<>();
+        metrics.put("loss", 0.25);
+        metrics.put("lr", 1e-4);
+        metrics.put("epoch", 3);
+        metrics.put("nan", Double.NaN);
+        metrics.put("inf", Double.NEGATIVE_INFINITY);
+        metrics.put("big", Long.MAX_VALUE);
+        try (DefaultTrainingEventEmitter e = builder("run-extras", file, true).worker("rank-\u00e4").tags(tags).build()) {
+            e.emitStageChange(null, "training");
+            e.emitProgress("training", 50.0, "ret_5m", 1, 2, metrics);
+            e.emitTargetComplete("ret_5m", TargetStatus.SUCCESS, 2, 0.7, metrics);
+            e.emitError(new IllegalStateException("boom \"x\""), false);
+            e.emitRunComplete(RunStatus.FAILED);
+            e.close();
+            emitted += e.stats().emitted();
+        }
         // The seed trainer's flow (Part 2) through the asynchronous writer thread.
         try (DefaultTrainingEventEmitter e = emitter("run-final", file, false)) {
             String[] targets = {"ret_5m", "ret_15m", "ret_1h"};
@@ -256,6 +282,10 @@ class PythonBridgeAcceptanceTest {
     }
 
     private DefaultTrainingEventEmitter emitter(String runId, Path file, boolean synchronous) {
+        return builder(runId, file, synchronous).build();
+    }
+
+    private TrainingEventEmitterBuilder builder(String runId, Path file, boolean synchronous) {
         return DefaultTrainingEventEmitter.builder(runId)
                 .environment(name -> null)
                 .properties(name -> null)
@@ -263,8 +293,7 @@ class PythonBridgeAcceptanceTest {
                 .filePath(file)
                 .synchronous(synchronous)
                 .shutdownHook(false)
-                .maxStringChars(HostileStringsTest.MAX)
-                .build();
+                .maxStringChars(HostileStringsTest.MAX);
     }
 
     private JsonNode runPython(Path python, Path script, Path events) throws IOException, InterruptedException {

@@ -34,8 +34,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * event type and every overload, the line the real emitter appends to the fallback file parses
  * to the same object, with the same keys in the same order, as the line {@code json.dumps}
  * printed for the seed's call (pasted below verbatim, backslashes doubled for the text block).
- * Only {@code timestamp} (a clock reading) and our additive keys after it ({@code seq}) differ;
- * numbers compare by value ({@code 60} equals {@code 60.0}).
+ * Only {@code timestamp} (a clock reading) and our additive keys after it ({@code seq},
+ * {@code elapsed_seconds} or {@code duration_seconds}, {@code eta_seconds}, {@code metrics}) differ;
+ * numbers compare by value ({@code 60} equals {@code 60.0}). Every emitter starts with a
+ * {@code run_start} line (seq 1) that the seed does not write; the seed's lines follow it.
  */
 class WireFormatGoldenTest {
 
@@ -61,6 +63,14 @@ class WireFormatGoldenTest {
                         e -> e.emitProgress("training", 60.0, "ret_5m", 3, 5),
                         """
                         {"event_type": "progress", "stage": "training", "progress_pct": 60.0, "current_target": "ret_5m", "targets_complete": 3, "targets_total": 5, "run_id": "run-1", "timestamp": "2026-01-21T12:34:56.123456+00:00"}"""),
+                golden("emitProgress(..., metrics): the seed's object, metrics after timestamp",
+                        e -> e.emitProgress("training", 60.0, "ret_5m", 3, 5, java.util.Map.of("loss", 0.25)),
+                        """
+                        {"event_type": "progress", "stage": "training", "progress_pct": 60.0, "current_target": "ret_5m", "targets_complete": 3, "targets_total": 5, "run_id": "run-1", "timestamp": "2026-01-21T12:34:56.123456+00:00"}"""),
+                golden("emitTargetComplete(..., metrics): the seed's object, metrics after timestamp",
+                        e -> e.emitTargetComplete("ret_5m", TargetStatus.SUCCESS, 3, 0.6512, java.util.Map.of("f1", 0.5)),
+                        """
+                        {"event_type": "target_complete", "target": "ret_5m", "status": "success", "models_trained": 3, "best_auc": 0.6512, "run_id": "run-1", "timestamp": "2026-01-21T12:34:56.123456+00:00"}"""),
                 golden("emitProgress(stage, pct): seed emit_progress('ranking', 0)",
                         e -> e.emitProgress("ranking", 0),
                         """
@@ -146,10 +156,12 @@ class WireFormatGoldenTest {
             Instant after = Instant.now();
 
             List<JsonNode> lines = WireValidator.validateAll(eventFile());
-            assertEquals(1, lines.size(), "one call, one line");
-            JsonNode ours = lines.get(0);
+            assertEquals(2, lines.size(), "run_start, then one line for the call");
+            assertRunStart(lines.get(0));
+            JsonNode ours = lines.get(1);
             assertSameEvent(seedLine, ours);
-            assertEquals(1, ours.get("seq").longValue(), "the first line of an emitter has seq 1");
+            assertEquals(2, ours.get("seq").longValue(), "the call's line follows run_start (seq 1)");
+            assertAdditiveKeys(ours);
             assertTimestampWithin(ours, before, after);
         }
     }
@@ -215,22 +227,54 @@ class WireFormatGoldenTest {
         }
         Instant after = Instant.now();
 
-        List<JsonNode> ours = WireValidator.validateAll(eventFile());
-        assertEquals(seedLines.size(), ours.size(),
-                "one line per call, and no 'cancelled' added by close() after run_complete");
+        List<JsonNode> all = WireValidator.validateAll(eventFile());
+        assertEquals(1 + seedLines.size(), all.size(),
+                "run_start, one line per call, and no 'cancelled' added by close() after run_complete");
+        assertRunStart(all.get(0));
+        List<JsonNode> ours = all.subList(1, all.size());
         Instant previous = Instant.MIN;
+        double previousElapsed = all.get(0).get("elapsed_seconds").doubleValue();
         for (int i = 0; i < ours.size(); i++) {
             JsonNode line = ours.get(i);
             assertSameEvent(seedLines.get(i), line);
-            assertEquals(i + 1, line.get("seq").longValue(), "seq of line " + (i + 1));
+            assertEquals(i + 2, line.get("seq").longValue(), "seq of line " + (i + 2));
+            assertAdditiveKeys(line);
             Instant at = assertTimestampWithin(line, before, after);
             assertFalse(at.isBefore(previous), "timestamps never go back within one emitter");
             previous = at;
+            double elapsed = (line.has("elapsed_seconds") ? line.get("elapsed_seconds")
+                    : line.get("duration_seconds")).doubleValue();
+            assertTrue(elapsed >= previousElapsed, "elapsed time never goes back within one emitter");
+            previousElapsed = elapsed;
         }
+    }
+
+    /** The line every emitter starts with: not the seed's, but readers ignore a type they do not know. */
+    private static void assertRunStart(JsonNode line) {
+        assertEquals("run_start", line.get("event_type").textValue());
+        assertEquals(1, line.get("seq").longValue(), "run_start is the first line of an emitter");
+        assertEquals("run-1", line.get("run_id").textValue());
+        assertEquals(List.of("event_type", "pid", "host", "jvm_version", "start_time", "tags", "run_id", "timestamp",
+                "seq", "elapsed_seconds"), keys(line));
+    }
+
+    /** Exactly the additive keys of docs/wire-format.md after timestamp, in order, and nothing else. */
+    private static void assertAdditiveKeys(JsonNode line) {
+        List<String> keys = keys(line);
+        List<String> additive = keys.subList(keys.indexOf("timestamp") + 1, keys.size());
+        List<String> expected = switch (line.get("event_type").textValue()) {
+            case "progress" -> List.of("seq", "elapsed_seconds", "eta_seconds", "metrics");
+            case "target_complete" -> List.of("seq", "elapsed_seconds", "metrics");
+            case "run_complete" -> List.of("seq", "duration_seconds");
+            default -> List.of("seq", "elapsed_seconds");
+        };
+        assertEquals(expected, additive, "additive keys of " + line);
     }
 
     private DefaultTrainingEventEmitter newEmitter() {
         return DefaultTrainingEventEmitter.builder("run-1")
+                .environment(name -> null) // no worker, tags or mode from the machine running the tests
+                .properties(name -> null)
                 .socketPath(tempDir.resolve("none.sock"))
                 .filePath(eventFile())
                 .synchronous(true)

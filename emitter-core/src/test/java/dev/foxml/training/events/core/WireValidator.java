@@ -8,8 +8,13 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -29,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Checks lines of training events as strictly as {@code /work/shared/WIRE.md} and its two
@@ -48,12 +54,24 @@ import java.util.regex.Pattern;
  *       (Python's text mode splits on both);</li>
  *   <li>one strict JSON object: no NaN/Infinity, no comments, no trailing tokens, no duplicate keys;</li>
  *   <li>keys in WIRE.md's order: {@code event_type}, the fields of its type, {@code run_id},
- *       {@code timestamp}, then only additive keys, among them {@code seq} (an integer ≥ 1);</li>
- *   <li>only the five known event types; every field of the type present, with its WIRE type:
- *       counts are integer tokens ({@code 3}, never {@code 3.0} or {@code 3e0}) ≥ 0 that fit in
- *       64 bits, {@code progress_pct} in [0, 100] or null, {@code best_auc} a finite number or
- *       null, {@code status} from the set of its type, {@code recoverable} a boolean;</li>
- *   <li>{@code timestamp} like {@code 2026-01-21T12:34:56.123456+00:00} and a real date-time;</li>
+ *       {@code timestamp}; then the additive keys of {@code docs/wire-format.md} in their order:
+ *       {@code seq} (an integer ≥ 1), {@code worker} (a string, only when configured),
+ *       {@code elapsed_seconds} ({@code duration_seconds} for {@code run_complete}), and for
+ *       {@code progress} {@code eta_seconds} and {@code metrics}, for {@code target_complete}
+ *       {@code metrics}; after those, only keys this validator does not know (WIRE.md "How it may
+ *       grow");</li>
+ *   <li>only the seven known event types ({@code progress}, {@code stage_change},
+ *       {@code target_complete}, {@code run_complete}, {@code error}, {@code run_start},
+ *       {@code heartbeat}); every field of the type present, with its WIRE type: counts are integer
+ *       tokens ({@code 3}, never {@code 3.0} or {@code 3e0}) ≥ 0 that fit in 64 bits,
+ *       {@code progress_pct} in [0, 100] or null, {@code best_auc} a finite number or null,
+ *       {@code status} from the set of its type, {@code recoverable} a boolean, seconds finite and
+ *       ≥ 0, {@code metrics} an object of at most 64 numbers-or-null (or null), {@code tags} an
+ *       object of strings-or-null (or null);</li>
+ *   <li>{@code timestamp} (and {@code start_time}) like {@code 2026-01-21T12:34:56.123456+00:00}
+ *       and a real date-time;</li>
+ *   <li>the JSON Schema {@code docs/training-events.schema.json} accepts the event (it cannot
+ *       state key order or integer tokens, which the checks above do);</li>
  *   <li>no decoded string (key or value) holding an unpaired surrogate (serde rejects them).</li>
  * </ul>
  *
@@ -73,10 +91,21 @@ final class WireValidator {
     private static final Set<String> TARGET_STATUSES = Set.of("success", "failed", "skipped");
     private static final Set<String> RUN_STATUSES = Set.of("success", "failed", "cancelled");
 
-    private enum Kind { STRING, OPTIONAL_STRING, PERCENT, OPTIONAL_NUMBER, COUNT, BOOLEAN, TARGET_STATUS, RUN_STATUS }
+    private enum Kind {
+        STRING, OPTIONAL_STRING, PERCENT, OPTIONAL_NUMBER, COUNT, BOOLEAN, TARGET_STATUS, RUN_STATUS,
+        PID, TIMESTAMP, TAGS, SECONDS, OPTIONAL_SECONDS, METRICS
+    }
 
-    /** WIRE.md's table: for each event type, its fields in order. */
+    /** At most this many metrics are written per event. */
+    static final int MAX_METRICS = 64;
+
+    /** WIRE.md's table and the new types: for each event type, its fields in order. */
     private static final Map<String, Map<String, Kind>> SCHEMA = new LinkedHashMap<>();
+    /** The additive keys each type carries after {@code seq} and the optional {@code worker}, in order. */
+    private static final Map<String, Map<String, Kind>> TRAILING = new LinkedHashMap<>();
+    /** Every additive key this validator knows; one of them out of its place is an error, not an unknown key. */
+    private static final Set<String> KNOWN_ADDITIVE =
+            Set.of("seq", "worker", "elapsed_seconds", "duration_seconds", "eta_seconds", "metrics");
 
     static {
         SCHEMA.put("progress", fields(
@@ -99,6 +128,66 @@ final class WireValidator {
                 "error_message", Kind.STRING,
                 "error_type", Kind.STRING,
                 "recoverable", Kind.BOOLEAN));
+        SCHEMA.put("run_start", fields(
+                "pid", Kind.PID,
+                "host", Kind.STRING,
+                "jvm_version", Kind.STRING,
+                "start_time", Kind.TIMESTAMP,
+                "tags", Kind.TAGS));
+        SCHEMA.put("heartbeat", fields(
+                "stage", Kind.OPTIONAL_STRING,
+                "progress_pct", Kind.PERCENT,
+                "current_target", Kind.OPTIONAL_STRING,
+                "targets_complete", Kind.COUNT,
+                "targets_total", Kind.COUNT));
+
+        for (String type : SCHEMA.keySet()) {
+            TRAILING.put(type, fields("elapsed_seconds", Kind.SECONDS));
+        }
+        TRAILING.put("run_complete", fields("duration_seconds", Kind.SECONDS));
+        TRAILING.put("progress", fields(
+                "elapsed_seconds", Kind.SECONDS,
+                "eta_seconds", Kind.OPTIONAL_SECONDS,
+                "metrics", Kind.METRICS));
+        TRAILING.put("target_complete", fields(
+                "elapsed_seconds", Kind.SECONDS,
+                "metrics", Kind.METRICS));
+    }
+
+    /** Where the JSON Schema lives: {@code docs/} of the repository, beside this module. */
+    static final Path SCHEMA_FILE = Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
+            .resolve("../docs/training-events.schema.json").normalize();
+
+    /** The schema as written in the file. */
+    private static final Schema JSON_SCHEMA;
+    /**
+     * For each event type the file's {@code if/then} dispatch names, the same schema with that
+     * dispatch already made: {@code allOf} holds only the type's {@code then}. For an event of
+     * that type the verdict is the same (every other {@code if} is false) and several times
+     * cheaper to reach, which matters for tests that validate a hundred thousand lines.
+     * WireValidatorTest checks that both agree on every sample.
+     */
+    private static final Map<String, Schema> JSON_SCHEMA_BY_TYPE = new LinkedHashMap<>();
+
+    static {
+        JsonNode root;
+        try (InputStream in = Files.newInputStream(SCHEMA_FILE)) {
+            root = STRICT.readTree(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the JSON Schema of the events at " + SCHEMA_FILE
+                    + " (tests run with the emitter-core module as working directory)", e);
+        }
+        JSON_SCHEMA = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(root);
+        for (JsonNode branch : root.get("allOf")) {
+            String type = branch.path("if").path("properties").path("event_type").path("const").textValue();
+            if (type == null || !branch.has("then")) {
+                throw new IllegalStateException("unexpected allOf entry in " + SCHEMA_FILE + ": " + branch);
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode dispatched = root.deepCopy();
+            dispatched.putArray("allOf").add(branch.get("then").deepCopy());
+            JSON_SCHEMA_BY_TYPE.put(type, SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                    .getSchema(dispatched));
+        }
     }
 
     private WireValidator() {
@@ -256,12 +345,23 @@ final class WireValidator {
         expectedOrder.addAll(fields.keySet());
         expectedOrder.add("run_id");
         expectedOrder.add("timestamp");
+        expectedOrder.add("seq");
+        if (event.has("worker")) {
+            expectedOrder.add("worker");
+        }
+        Map<String, Kind> trailing = TRAILING.get(type);
+        expectedOrder.addAll(trailing.keySet());
         List<String> actualOrder = new ArrayList<>();
         event.fieldNames().forEachRemaining(actualOrder::add);
         if (actualOrder.size() < expectedOrder.size()
                 || !actualOrder.subList(0, expectedOrder.size()).equals(expectedOrder)) {
-            throw fail("keys " + actualOrder + " are not in WIRE order " + expectedOrder
-                    + " (+ additive keys after timestamp)", line);
+            throw fail("keys " + actualOrder + " are not in the wire order " + expectedOrder
+                    + " (+ unknown additive keys at the end)", line);
+        }
+        for (String extra : actualOrder.subList(expectedOrder.size(), actualOrder.size())) {
+            if (KNOWN_ADDITIVE.contains(extra)) {
+                throw fail("'" + extra + "' does not belong to a " + type + " event, or is out of its place", line);
+            }
         }
 
         for (Map.Entry<String, Kind> field : fields.entrySet()) {
@@ -271,17 +371,43 @@ final class WireValidator {
         if (!event.get("run_id").isTextual()) {
             throw fail("run_id is not a string", line);
         }
-        checkTimestamp(line, event.get("timestamp"));
-
-        List<String> additive = actualOrder.subList(expectedOrder.size(), actualOrder.size());
-        if (!additive.contains("seq")) {
-            throw fail("no 'seq' after timestamp", line);
-        }
+        checkTimestamp(line, "timestamp", event.get("timestamp"));
         JsonNode seq = event.get("seq");
         if (tokens.get("seq") != JsonToken.VALUE_NUMBER_INT || !seq.canConvertToLong() || seq.longValue() < 1) {
             throw fail("seq is not an integer >= 1 written as an integer", line);
         }
+        if (event.has("worker") && !event.get("worker").isTextual()) {
+            throw fail("worker is not a string", line);
+        }
+        for (Map.Entry<String, Kind> field : trailing.entrySet()) {
+            checkField(line, field.getKey(), field.getValue(), event.get(field.getKey()),
+                    tokens.get(field.getKey()));
+        }
         checkNoLoneSurrogates(line, event);
+        checkJsonSchema(line, event);
+    }
+
+    private static void checkJsonSchema(String line, JsonNode event) {
+        Schema schema = JSON_SCHEMA_BY_TYPE.getOrDefault(event.path("event_type").asText(), JSON_SCHEMA);
+        List<String> errors = messages(schema.validate(event));
+        if (!errors.isEmpty()) {
+            throw fail("docs/training-events.schema.json rejects the event: " + String.join("; ", errors), line);
+        }
+    }
+
+    /** What the JSON Schema alone, as written in the file, says about an event: empty when it accepts it. */
+    static List<String> schemaErrors(JsonNode event) {
+        return messages(JSON_SCHEMA.validate(event));
+    }
+
+    /** As {@link #schemaErrors}, through the schema with the event's type already dispatched. */
+    static List<String> dispatchedSchemaErrors(JsonNode event) {
+        Schema schema = JSON_SCHEMA_BY_TYPE.get(event.path("event_type").asText());
+        return schema == null ? schemaErrors(event) : messages(schema.validate(event));
+    }
+
+    private static List<String> messages(List<Error> errors) {
+        return errors.stream().map(e -> e.getInstanceLocation() + " " + e.getMessage()).collect(Collectors.toList());
     }
 
     private static void checkField(String line, String name, Kind kind, JsonNode value, JsonToken token) {
@@ -329,6 +455,55 @@ final class WireValidator {
             case RUN_STATUS:
                 checkStatus(line, name, value, RUN_STATUSES);
                 break;
+            case PID:
+                if (token != JsonToken.VALUE_NUMBER_INT || !value.canConvertToLong() || value.longValue() < 1) {
+                    throw fail(name + " is not an integer >= 1 written as an integer", line);
+                }
+                break;
+            case TIMESTAMP:
+                checkTimestamp(line, name, value);
+                break;
+            case TAGS:
+                if (value.isNull()) {
+                    break;
+                }
+                if (!value.isObject()) {
+                    throw fail(name + " is neither an object nor null", line);
+                }
+                value.fields().forEachRemaining(tag -> {
+                    if (!tag.getValue().isTextual() && !tag.getValue().isNull()) {
+                        throw fail(name + "." + tag.getKey() + " is neither a string nor null", line);
+                    }
+                });
+                break;
+            case SECONDS:
+                if (!value.isNumber() || !Double.isFinite(value.doubleValue()) || value.doubleValue() < 0.0) {
+                    throw fail(name + " is not a finite number >= 0", line);
+                }
+                break;
+            case OPTIONAL_SECONDS:
+                if (!value.isNull()
+                        && (!value.isNumber() || !Double.isFinite(value.doubleValue()) || value.doubleValue() < 0.0)) {
+                    throw fail(name + " is not a finite number >= 0 or null", line);
+                }
+                break;
+            case METRICS:
+                if (value.isNull()) {
+                    break;
+                }
+                if (!value.isObject()) {
+                    throw fail(name + " is neither an object nor null", line);
+                }
+                if (value.size() > MAX_METRICS) {
+                    throw fail(name + " has " + value.size() + " entries; at most " + MAX_METRICS + " are written", line);
+                }
+                value.fields().forEachRemaining(metric -> {
+                    JsonNode v = metric.getValue();
+                    if (!v.isNull() && (!v.isNumber() || !Double.isFinite(v.doubleValue()))) {
+                        throw fail(name + "." + metric.getKey() + " is not a finite number or null", line);
+                    }
+                });
+                break;
             default:
                 throw new IllegalStateException(kind.toString());
         }
@@ -340,14 +515,14 @@ final class WireValidator {
         }
     }
 
-    private static void checkTimestamp(String line, JsonNode timestamp) {
+    private static void checkTimestamp(String line, String name, JsonNode timestamp) {
         if (!timestamp.isTextual() || !TIMESTAMP.matcher(timestamp.textValue()).matches()) {
-            throw fail("timestamp is not like 2026-01-21T12:34:56.123456+00:00", line);
+            throw fail(name + " is not like 2026-01-21T12:34:56.123456+00:00", line);
         }
         try {
             OffsetDateTime.parse(timestamp.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         } catch (DateTimeException e) {
-            throw fail("timestamp is not a real date-time (" + e.getMessage() + ")", line);
+            throw fail(name + " is not a real date-time (" + e.getMessage() + ")", line);
         }
     }
 

@@ -1,0 +1,72 @@
+package dev.foxml.training.events.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+/** Small helpers of the issue-6 tests: hermetic emitters, encoded lines, keys and times. */
+final class Lines {
+    private Lines() {
+    }
+
+    /**
+     * A synchronous emitter's builder that reads nothing from the machine's environment or system
+     * properties (no worker, tags, mode or heartbeat from outside), writing to {@code file}.
+     */
+    static TrainingEventEmitterBuilder hermetic(String runId, Path dir, Path file) {
+        return DefaultTrainingEventEmitter.builder(runId)
+                .environment(name -> null)
+                .properties(name -> null)
+                .socketPath(dir.resolve("none.sock"))
+                .filePath(file)
+                .synchronous(true)
+                .shutdownHook(false);
+    }
+
+    /** Encodes one slot and validates the line; the buffer is cleared first. */
+    static JsonNode encode(EventEncoder encoder, BatchBuffer out, EventSlot slot) {
+        out.clear();
+        int problems = encoder.encode(slot);
+        assertNotEquals(-1, problems, "the slot could not be encoded");
+        ByteBuffer bytes = out.flipForWrite();
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.get(copy);
+        return WireValidator.validate(new String(copy, StandardCharsets.UTF_8));
+    }
+
+    static List<String> keys(JsonNode node) {
+        List<String> keys = new ArrayList<>();
+        Iterator<String> it = node.fieldNames();
+        it.forEachRemaining(keys::add);
+        return keys;
+    }
+
+    static List<String> types(List<JsonNode> lines) {
+        return lines.stream().map(l -> l.get("event_type").textValue()).toList();
+    }
+
+    static OffsetDateTime time(JsonNode line, String field) {
+        return OffsetDateTime.parse(line.get(field).textValue());
+    }
+
+    /** Microseconds from {@code from} to {@code to}. */
+    static long micros(OffsetDateTime from, OffsetDateTime to) {
+        Duration d = Duration.between(from, to);
+        return d.getSeconds() * 1_000_000L + d.getNano() / 1_000;
+    }
+
+    /** {@code elapsed_seconds}, or {@code duration_seconds} for run_complete. */
+    static double elapsed(JsonNode line) {
+        return (line.has("duration_seconds") ? line.get("duration_seconds") : line.get("elapsed_seconds"))
+                .doubleValue();
+    }
+}

@@ -1,0 +1,40 @@
+package dev.foxml.training.examples.monitor;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.Locale;
+
+/** {@link MonitorOutput} as plain lines (see {@link PlainLines}), flushed as they are written. */
+final class PlainOutput implements MonitorOutput {
+
+    private final PrintStream out;
+    private final PlainLines lines = new PlainLines();
+
+    PlainOutput(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void update(MonitorState.Update update, MonitorState state, Instant now) {
+        for (String line : lines.describe(update, state, now)) {
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    @Override
+    public void refresh(MonitorState state, Instant now) {
+        // Lines are written as changes happen; there is nothing to redraw.
+    }
+
+    @Override
+    public void finish(MonitorState state, Instant now) {
+        if (!state.hasRun()) {
+            out.println("No training running: no events arrived.");
+        } else if (!state.finished()) {
+            out.println(String.format(Locale.ROOT, "[%8s] monitor stopped; run %s: %s",
+                    ScreenRenderer.duration(state.elapsed(now)), state.runId(), ScreenRenderer.status(state, now)));
+        }
+        out.flush();
+    }
+}
