@@ -49,6 +49,13 @@ abstract class SocketConnector {
                     + " user in a shared directory is not refused");
         }
         String problem;
+        if (!nativeAccessEnabled()) {
+            // Java 22+ without --enable-native-access: loading junixsocket's library would make
+            // the JVM print its restricted-method warning into every trainer's output (and, once
+            // such access is denied by default, fail). The JDK's channel does the same job here.
+            // Nothing is logged: this is a working configuration, not a fault.
+            return new Jdk();
+        }
         try {
             if (AFUNIXSocket.isSupported()) {
                 return new Junixsocket();
@@ -62,6 +69,23 @@ abstract class SocketConnector {
                 + (jdk.hasPeerCredentials() ? ""
                         : " It cannot tell who listens on the socket: only the socket file's owner is checked."));
         return jdk;
+    }
+
+    /**
+     * Whether the JVM lets junixsocket's module load native code without a warning: always
+     * before Java 22; on 22+ only when enabled ({@code --enable-native-access}). Reflection,
+     * because {@code Module.isNativeAccessEnabled()} does not exist on Java 17.
+     */
+    static boolean nativeAccessEnabled() {
+        try {
+            java.lang.reflect.Method check = Module.class.getMethod("isNativeAccessEnabled");
+            // A class literal neither initialises the class nor loads its library.
+            return (Boolean) check.invoke(AFUNIXSocket.class.getModule());
+        } catch (NoSuchMethodException beforeJava22) {
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return false;
+        }
     }
 
     static final class Junixsocket extends SocketConnector {

@@ -1,6 +1,7 @@
 package dev.foxml.training.events.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Claims about processes, proven with real child JVMs. */
@@ -34,17 +36,28 @@ class ChildJvmTest {
     }
 
     private Process start(List<String> jvmOptions, String... args) throws IOException {
+        return start(false, jvmOptions, args);
+    }
+
+    /** A child trainer configured by -D properties, or (byEnvironment) by the two variables only. */
+    private Process start(boolean byEnvironment, List<String> jvmOptions, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add("-Dfoxml.training.event.socket=" + socketPath());
-        command.add("-Dfoxml.training.event.file=" + filePath());
+        if (!byEnvironment) {
+            command.add("-Dfoxml.training.event.socket=" + socketPath());
+            command.add("-Dfoxml.training.event.file=" + filePath());
+        }
         command.add("-Dorg.slf4j.simpleLogger.logFile=System.err");
         command.addAll(jvmOptions);
         command.add(ChildTrainer.class.getName());
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
+        if (byEnvironment) {
+            pb.environment().put("FOXML_TRAINING_EVENT_SOCKET", socketPath().toString());
+            pb.environment().put("FOXML_TRAINING_EVENT_FILE", filePath().toString());
+        }
         pb.redirectError(dir.resolve("child-" + System.nanoTime() + ".err").toFile());
         return pb.start();
     }
@@ -147,7 +160,12 @@ class ChildJvmTest {
     @Test
     void deliversThroughTheJdkChannelWhenJunixsocketsNativeLibraryCannotLoad() throws Exception {
         try (LineServer server = LineServer.reading(socketPath())) {
-            Process p = start(List.of("-Dorg.newsclub.net.unix.library.disable=true"), "complete", "100");
+            List<String> options = new ArrayList<>(List.of("-Dorg.newsclub.net.unix.library.disable=true"));
+            if (Runtime.version().feature() >= 22) {
+                // Without it, Java 22+ never tries junixsocket (see the next test).
+                options.add("--enable-native-access=ALL-UNNAMED");
+            }
+            Process p = start(options, "complete", "100");
             awaitExit(p, 0);
             assertTrue(server.awaitLines(1 + 1 + 100 + 1, 10, SECONDS));
             for (String line : server.lines()) {
@@ -157,6 +175,50 @@ class ChildJvmTest {
         }
         String stderr = readChildStderr();
         assertTrue(stderr.contains("JDK's own Unix-domain socket"), stderr);
+    }
+
+    @Test
+    void onJava22AndLaterWithoutNativeAccessTheTrainerSeesNoJvmWarningAndEventsStillFlow() throws Exception {
+        Assumptions.assumeTrue(Runtime.version().feature() >= 22, "restricted-method warnings exist from Java 22");
+        try (LineServer server = LineServer.reading(socketPath())) {
+            Process p = start(List.of(), "complete", "100");
+            awaitExit(p, 0);
+            assertTrue(server.awaitLines(1 + 1 + 100 + 1, 10, SECONDS), "delivered over the socket");
+        }
+        String stderr = readChildStderr();
+        assertFalse(stderr.contains("restricted method"), stderr);
+        assertFalse(stderr.contains("WARN"), stderr);
+    }
+
+    /**
+     * Issue 2's end-to-end check: a program using only TrainingEvents, configured by the two
+     * environment variables, delivers valid lines to the socket while it listens and to the file
+     * after it is gone, every event exactly once.
+     */
+    @Test
+    void theTwoEnvironmentVariablesRouteEventsToSocketThenFile() throws Exception {
+        LineServer server = LineServer.reading(socketPath());
+        Process p = start(true, List.of(), "run-until-killed");
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("READY", out.readLine());
+        assertTrue(server.awaitLines(20, 10, SECONDS), "events reach the socket named by the variable");
+        server.kill();
+        assertTrue(LineServer.poll(() -> EventFiles.lines(filePath()).size() >= 20, 10, SECONDS),
+                "then the file named by the variable");
+        p.destroy();
+        assertTrue(p.waitFor(10, SECONDS));
+        List<String> socketLines = server.lines();
+        List<String> fileLines = EventFiles.lines(filePath());
+        for (String line : socketLines) {
+            WireValidator.validate(line);
+        }
+        List<JsonNode> fileEvents = fileEvents();
+        assertEquals("cancelled", fileEvents.get(fileEvents.size() - 1).get("status").asText());
+        java.util.TreeMap<Long, Integer> counts = EventFiles.seqCounts(List.of(socketLines, fileLines));
+        long last = counts.lastKey();
+        for (long seq = 1; seq <= last; seq++) {
+            assertTrue(counts.containsKey(seq), "seq " + seq + " is in the socket or the file");
+        }
     }
 
     private String readChildStderr() throws IOException {
