@@ -398,16 +398,7 @@ class EmitPropertiesTest {
     }
 
     static String repairSurrogates(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                sb.append(c).append(s.charAt(++i));
-            } else {
-                sb.append(Character.isSurrogate(c) ? '\uFFFD' : c);
-            }
-        }
-        return sb.toString();
+        return HostileStringsTest.repairSurrogates(s);
     }
 
     static Double sanitisePercent(double pct) {
@@ -538,13 +529,7 @@ class EmitPropertiesTest {
     // ---- plumbing ----
 
     private DefaultTrainingEventEmitter emitter(String runId, Path file) {
-        return DefaultTrainingEventEmitter.builder(runId)
-                .environment(name -> null)
-                .properties(name -> null)
-                .socketPath(dir.resolve("none.sock"))
-                .filePath(file)
-                .synchronous(true)
-                .shutdownHook(false)
+        return Lines.hermetic(runId, dir, file)
                 .maxStringChars(MAX)
                 .runStartEvent(false)
                 .build();

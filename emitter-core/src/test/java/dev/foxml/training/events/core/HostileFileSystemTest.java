@@ -42,14 +42,9 @@ class HostileFileSystemTest {
     }
 
     private DefaultTrainingEventEmitter emitter(Path file, boolean synchronous) {
-        return DefaultTrainingEventEmitter.builder("run-h")
-                .environment(name -> null)
-                .properties(name -> null)
-                .socketPath(dir.resolve("absent.sock"))
-                .filePath(file)
+        return Lines.hermetic("run-h", dir, file)
                 .synchronous(synchronous)
                 .runStartEvent(false)
-                .shutdownHook(false)
                 .build();
     }
 

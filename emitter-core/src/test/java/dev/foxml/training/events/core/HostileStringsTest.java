@@ -277,14 +277,7 @@ class HostileStringsTest {
     }
 
     private TrainingEventEmitterBuilder hostileBuilder(Path file) {
-        return DefaultTrainingEventEmitter.builder("run-1")
-                .environment(name -> null)
-                .properties(name -> null)
-                .socketPath(tempDir.resolve("none.sock"))
-                .filePath(file)
-                .synchronous(true)
-                .shutdownHook(false)
-                .maxStringChars(MAX);
+        return Lines.hermetic("run-1", tempDir, file).maxStringChars(MAX);
     }
 
     @TestFactory
@@ -602,13 +595,7 @@ class HostileStringsTest {
     // ---- plumbing ----
 
     private DefaultTrainingEventEmitter emitter(String runId, Path file, boolean strict) {
-        return DefaultTrainingEventEmitter.builder(runId)
-                .environment(name -> null)
-                .properties(name -> null)
-                .socketPath(tempDir.resolve("none.sock"))
-                .filePath(file)
-                .synchronous(true)
-                .shutdownHook(false)
+        return Lines.hermetic(runId, tempDir, file)
                 .maxStringChars(MAX)
                 .strict(strict)
                 .runStartEvent(false)
