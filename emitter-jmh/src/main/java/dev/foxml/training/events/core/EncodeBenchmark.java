@@ -1,0 +1,81 @@
+package dev.foxml.training.events.core;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the writer thread spends turning one event into its line: {@link EventEncoder} into a
+ * {@link BatchBuffer} that is cleared before every operation, one benchmark per event type.
+ * (In this package because both classes are package-private in {@code emitter-core}.)
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(1)
+@State(Scope.Thread)
+public class EncodeBenchmark {
+    private static final String RUN_ID = "bench-run-0001";
+
+    private BatchBuffer batch;
+    private EventEncoder encoder;
+    private final EventSlot progress = new EventSlot();
+    private final EventSlot stageChange = new EventSlot();
+    private final EventSlot targetComplete = new EventSlot();
+    private final EventSlot runComplete = new EventSlot();
+    private final EventSlot error = new EventSlot();
+
+    @Setup
+    public void setUp() {
+        batch = new BatchBuffer(64 * 1024);
+        encoder = new EventEncoder(RUN_ID, 4096, batch);
+        long now = new MicrosClock().nowMicros();
+        long seq = 1_234_567;
+        progress.set(EventType.PROGRESS, "training", "ret_5m", 60.0, 3, 5, false, now, seq, 0);
+        stageChange.set(EventType.STAGE_CHANGE, "feature_selection", "training", 0.0, 0, 0, false, now, seq, 0);
+        targetComplete.set(EventType.TARGET_COMPLETE, "ret_5m", "success", 0.6512, 4, 0, false, now, seq, 0);
+        runComplete.set(EventType.RUN_COMPLETE, "success", null, 0.0, 0, 0, false, now, seq, 0);
+        error.set(EventType.ERROR, "CUDA out of memory while training ret_5m", "java.lang.IllegalStateException",
+                0.0, 0, 0, true, now, seq, 0);
+    }
+
+    @Benchmark
+    public int progress() {
+        batch.clear();
+        return encoder.encode(progress);
+    }
+
+    @Benchmark
+    public int stageChange() {
+        batch.clear();
+        return encoder.encode(stageChange);
+    }
+
+    @Benchmark
+    public int targetComplete() {
+        batch.clear();
+        return encoder.encode(targetComplete);
+    }
+
+    @Benchmark
+    public int runComplete() {
+        batch.clear();
+        return encoder.encode(runComplete);
+    }
+
+    @Benchmark
+    public int error() {
+        batch.clear();
+        return encoder.encode(error);
+    }
+}
