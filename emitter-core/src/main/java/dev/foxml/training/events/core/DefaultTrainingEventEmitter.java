@@ -42,7 +42,6 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     private final Counters counters = new Counters();
     private final RateLimitedLog log;
     private final MicrosClock clock = new MicrosClock();
-    private final FileTransport file;
     private final FailoverDelivery delivery;
 
     private final EventSlot[] slots;
@@ -106,7 +105,6 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     DefaultTrainingEventEmitter(EmitterConfig config, FileTransport file) {
         this.config = config;
         this.log = new RateLimitedLog(config.warningInterval.toNanos());
-        this.file = file;
         SocketTransport socket = new SocketTransport(config.socketPath, SocketConnector.best(log),
                 config.writeTimeout.toNanos());
         this.delivery = new FailoverDelivery(socket, file, config.journal, config.replayBytes,
