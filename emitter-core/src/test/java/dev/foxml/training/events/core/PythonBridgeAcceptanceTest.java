@@ -286,13 +286,8 @@ class PythonBridgeAcceptanceTest {
     }
 
     private TrainingEventEmitterBuilder builder(String runId, Path file, boolean synchronous) {
-        return DefaultTrainingEventEmitter.builder(runId)
-                .environment(name -> null)
-                .properties(name -> null)
-                .socketPath(tempDir.resolve("none.sock"))
-                .filePath(file)
+        return Lines.hermetic(runId, tempDir, file)
                 .synchronous(synchronous)
-                .shutdownHook(false)
                 .maxStringChars(HostileStringsTest.MAX);
     }
 
