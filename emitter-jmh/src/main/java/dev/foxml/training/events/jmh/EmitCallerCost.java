@@ -9,16 +9,9 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.BenchmarkParams;
-import org.openjdk.jmh.infra.IterationParams;
 
-import java.nio.file.Path;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static dev.foxml.training.events.jmh.BenchEvents.*;
@@ -50,46 +43,13 @@ import static dev.foxml.training.events.jmh.BenchEvents.*;
 @Warmup(iterations = 300)
 @Measurement(iterations = 600)
 @Fork(1)
-@State(Scope.Benchmark)
-public abstract class EmitCallerCost {
-    static final int BURST = 2048;
-
-    private Path dir;
-    private DrainingSocketReader reader;
-    private DefaultTrainingEventEmitter emitter;
-    private AllocationSplit allocation;
-
-    @Setup(Level.Trial)
-    public void start() {
-        dir = TempDirs.create();
-        reader = DrainingSocketReader.start(dir.resolve("events.sock"));
-        Set<Thread> before = Thread.getAllStackTraces().keySet();
-        emitter = socketEmitter(dir, reader.path(), false);
-        allocation = new AllocationSplit(AllocationSplit.writerThreadBesides(before));
-    }
-
-    @Setup(Level.Iteration)
-    public void iteration(IterationParams params) {
-        allocation.iteration(params);
-    }
+public abstract class EmitCallerCost extends SocketEmitterState {
 
     /** Outside the measured burst: the writer delivers everything, so the next burst starts empty. */
     @TearDown(Level.Iteration)
     public void drain() {
         if (!emitter.flush()) {
             throw new IllegalStateException("flush() timed out: " + emitter.stats());
-        }
-    }
-
-    @TearDown(Level.Trial)
-    public void stop(BenchmarkParams params) {
-        try {
-            checkDelivered(params.getBenchmark(), emitter, true);
-            allocation.print(params.getBenchmark());
-        } finally {
-            emitter.close();
-            reader.close();
-            TempDirs.delete(dir);
         }
     }
 

@@ -4,21 +4,12 @@ import dev.foxml.training.events.core.DefaultTrainingEventEmitter;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.BenchmarkParams;
-import org.openjdk.jmh.infra.IterationParams;
 
-import java.nio.file.Path;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static dev.foxml.training.events.jmh.BenchEvents.*;
@@ -38,40 +29,7 @@ import static dev.foxml.training.events.jmh.BenchEvents.*;
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 @Fork(1)
-@State(Scope.Benchmark)
-public abstract class EmitThroughput {
-    static final int BURST = 2048;
-
-    private Path dir;
-    private DrainingSocketReader reader;
-    private DefaultTrainingEventEmitter emitter;
-    private AllocationSplit allocation;
-
-    @Setup(Level.Trial)
-    public void start() {
-        dir = TempDirs.create();
-        reader = DrainingSocketReader.start(dir.resolve("events.sock"));
-        Set<Thread> before = Thread.getAllStackTraces().keySet();
-        emitter = socketEmitter(dir, reader.path(), false);
-        allocation = new AllocationSplit(AllocationSplit.writerThreadBesides(before));
-    }
-
-    @Setup(Level.Iteration)
-    public void iteration(IterationParams params) {
-        allocation.iteration(params);
-    }
-
-    @TearDown(Level.Trial)
-    public void stop(BenchmarkParams params) {
-        try {
-            checkDelivered(params.getBenchmark(), emitter, true);
-            allocation.print(params.getBenchmark());
-        } finally {
-            emitter.close();
-            reader.close();
-            TempDirs.delete(dir);
-        }
-    }
+public abstract class EmitThroughput extends SocketEmitterState {
 
     @Benchmark
     @OperationsPerInvocation(BURST)
