@@ -28,6 +28,8 @@ final class LineServer implements AutoCloseable {
     private final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<String> tornTails = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
+    /** Set by kill(): a connection the acceptor is just taking must be closed too. */
+    private boolean killed;
 
     private LineServer(Path path, boolean reads) throws IOException {
         this.path = path;
@@ -54,7 +56,14 @@ final class LineServer implements AutoCloseable {
         while (server.isOpen()) {
             try {
                 SocketChannel c = server.accept();
-                connections.add(c);
+                synchronized (this) {
+                    if (killed) {
+                        // kill() ran between accept and here: this connection dies with the rest.
+                        c.close();
+                        return;
+                    }
+                    connections.add(c);
+                }
                 if (reads) {
                     Thread t = new Thread(() -> readLoop(c), "line-server-read");
                     t.setDaemon(true);
@@ -138,6 +147,9 @@ final class LineServer implements AutoCloseable {
 
     /** The bridge dies: the listening socket and every connection close, the socket file goes. */
     void kill() throws IOException {
+        synchronized (this) {
+            killed = true;
+        }
         server.close();
         for (SocketChannel c : connections) {
             c.close();
