@@ -86,6 +86,8 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     private final Object closeLock = new Object();
     private volatile boolean closed;
     private volatile boolean runCompleted;
+    /** The thread emitting close()'s final run_complete, the one emit allowed once closed. */
+    private volatile Thread closingThread;
     private final Thread shutdownHook;
     private final Thread heartbeat;
     /** Guarded by producerLock: when the last event was emitted, for the heartbeat. */
@@ -320,7 +322,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             checkStrict(s1, s2, problems);
         }
         try {
-            if (closed) {
+            if (closed && Thread.currentThread() != closingThread) {
                 counters.droppedClosed.incrementAndGet();
                 return;
             }
@@ -343,6 +345,11 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         while (true) {
             producerLock.lock();
             try {
+                if (closed && Thread.currentThread() != closingThread) {
+                    // close() ran since the check in emit(): nothing may follow its run_complete.
+                    counters.droppedClosed.incrementAndGet();
+                    return;
+                }
                 long t = tail;
                 if (t - consumed < slots.length && overflowSize == 0) {
                     EventSlot slot = slots[(int) t & mask];
@@ -395,7 +402,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                                    long now, int problems, String[] metricNames, double[] metricValues) {
         producerLock.lock();
         try {
-            if (closed) {
+            if (closed && Thread.currentThread() != closingThread) {
                 counters.droppedClosed.incrementAndGet();
                 return;
             }
@@ -591,12 +598,22 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             if (closed) {
                 return;
             }
-            if (!runCompleted) {
-                // A run that ends without saying how would be shown as running forever.
-                emit(EventType.RUN_COMPLETE, RunStatus.CANCELLED.wireName(), null, 0.0, 0, 0, false, 0);
-                runCompleted = true;
+            // Under producerLock, so that no emit racing with close (a trainer thread still
+            // running while the shutdown hook runs) can land after the final run_complete:
+            // emits check `closed` under the same lock; only this thread's may pass.
+            producerLock.lock();
+            try {
+                closed = true;
+                closingThread = Thread.currentThread();
+                if (!runCompleted) {
+                    // A run that ends without saying how would be shown as running forever.
+                    emit(EventType.RUN_COMPLETE, RunStatus.CANCELLED.wireName(), null, 0.0, 0, 0, false, 0);
+                    runCompleted = true;
+                }
+            } finally {
+                closingThread = null;
+                producerLock.unlock();
             }
-            closed = true;
         }
         if (heartbeat != null) {
             LockSupport.unpark(heartbeat);
@@ -610,17 +627,6 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                 if (writer.isAlive()) {
                     log.warn("close-timeout", "close() gave up after " + waitMillis
                             + " ms with events not yet written; the writer goes on in the background");
-                } else {
-                    producerLock.lock();
-                    try {
-                        // An emit that raced with close() and was queued after the writer left.
-                        long late = published - consumed + overflow.size();
-                        if (late > 0) {
-                            counters.droppedClosed.addAndGet(late);
-                        }
-                    } finally {
-                        producerLock.unlock();
-                    }
                 }
             } else {
                 producerLock.lock();

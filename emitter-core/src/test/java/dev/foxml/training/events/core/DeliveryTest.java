@@ -381,6 +381,34 @@ class DeliveryTest {
     }
 
     @Test
+    void nothingLandsAfterTheFinalRunCompleteWhenATrainerThreadKeepsEmittingDuringClose() throws Exception {
+        // As when SIGTERM runs the shutdown hook while the training loop is still going.
+        for (int round = 0; round < 20; round++) {
+            Path file = dir.resolve("race-" + round + ".jsonl");
+            DefaultTrainingEventEmitter emitter = builder().filePath(file).runStartEvent(false).build();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            CountDownLatch emitting = new CountDownLatch(100);
+            Thread trainer = new Thread(() -> {
+                for (int i = 0; !stop.get(); i++) {
+                    emitter.emitProgress("training", 50.0, "ret_5m", i, Integer.MAX_VALUE);
+                    emitting.countDown();
+                }
+            });
+            trainer.start();
+            assertTrue(emitting.await(10, SECONDS));
+            emitter.close();
+            stop.set(true);
+            trainer.join();
+            List<String> lines = EventFiles.lines(file);
+            JsonNode last = WireValidator.validate(lines.get(lines.size() - 1));
+            assertEquals("run_complete", last.get("event_type").asText(), "round " + round);
+            assertEquals("cancelled", last.get("status").asText());
+            assertEquals(lines.size(), last.get("seq").asLong(), "every line before it, none after");
+            assertTrue(emitter.stats().droppedClosed() >= 1, "the emits after close are counted");
+        }
+    }
+
+    @Test
     void closeAfterRunCompleteAddsNothing() {
         DefaultTrainingEventEmitter emitter = builder().build();
         emitter.emitRunComplete(RunStatus.SUCCESS);
