@@ -57,7 +57,7 @@ final class FailoverDelivery {
     void maintain() {
         if (socket.isConnected()) {
             if (socket.peerClosed()) {
-                socketFailed("the reader closed the socket " + socket.path(), null);
+                socketFailed("the reader closed the socket " + socket.path());
             }
         } else {
             maybeConnect();
@@ -82,7 +82,7 @@ final class FailoverDelivery {
                 counters.writtenToSocket.addAndGet(lines);
                 return;
             } catch (IOException e) {
-                socketFailed(describe(e), e);
+                socketFailed(describe(e));
             }
         }
         if (!journal) {
@@ -123,9 +123,14 @@ final class FailoverDelivery {
                 log.warn("socket-connect", "cannot connect to the event socket " + socket.path()
                         + "; events go to " + file.path() + " (" + e.getClass().getSimpleName() + ")");
             }
-            nextConnectAttempt = now + backoffNanos;
-            backoffNanos = Math.min(backoffNanos * 2, reconnectMaxNanos);
+            retryLater(now);
         }
+    }
+
+    /** The next attempt at the socket after the backoff, which doubles up to its longest. */
+    private void retryLater(long now) {
+        nextConnectAttempt = now + backoffNanos;
+        backoffNanos = Math.min(backoffNanos * 2, reconnectMaxNanos);
     }
 
     /**
@@ -133,11 +138,10 @@ final class FailoverDelivery {
      * file, and retry the socket after the backoff. (The batch being written when it failed is
      * then written to the file whole by the caller, also the part the socket took.)
      */
-    private void socketFailed(String why, IOException cause) {
+    private void socketFailed(String why) {
         socket.close();
         counters.socketErrors.incrementAndGet();
-        nextConnectAttempt = System.nanoTime() + backoffNanos;
-        backoffNanos = Math.min(backoffNanos * 2, reconnectMaxNanos);
+        retryLater(System.nanoTime());
         log.warn("socket-failed", why + "; events go to " + file.path() + " until it is back");
         if (journal || replay == null) {
             return;
