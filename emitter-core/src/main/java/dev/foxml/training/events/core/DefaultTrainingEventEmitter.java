@@ -295,7 +295,9 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         int problems = status == null ? ArgumentProblems.NULL_STATUS : 0;
         String wireStatus = status == null ? RunStatus.FAILED.wireName() : status.wireName();
         emit(EventType.RUN_COMPLETE, wireStatus, null, 0.0, 0, 0, false, problems);
-        runCompleted = true;
+        if (!runCompleted) {
+            runCompleted = true; // a volatile write is a full fence: not on every call
+        }
     }
 
     @Override

@@ -2,19 +2,28 @@ package dev.foxml.training.events.core;
 
 /**
  * Writes common doubles (whole numbers, and values with at most six decimals such as 42.5 or
- * 0.6512) into a char array without allocating; {@code Double.toString} allocates a String per
+ * 0.6512) as ASCII into a byte array without allocating; {@code Double.toString} allocates a String per
  * call. The result parses back to exactly the same double: {@code m / 1e6} is the correctly
  * rounded value of the decimal m·10⁻⁶, which is what a JSON parser computes from the digits.
  * Other values return -1 and the caller falls back to the JDK's shortest representation.
  */
 final class DoubleFormat {
     private static final long MAX_EXACT = 1L << 53;
+    /** "00", "01", ..., "99". */
+    private static final byte[] PAIRS = new byte[200];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            PAIRS[2 * i] = (byte) ('0' + i / 10);
+            PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+    }
 
     private DoubleFormat() {
     }
 
     /** @return the number of chars written at the start of {@code out} (at least 24 long), or -1 */
-    static int format(double value, char[] out) {
+    static int format(double value, byte[] out) {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             return -1;
         }
@@ -45,31 +54,40 @@ final class DoubleFormat {
             out[pos++] = '0';
             return pos;
         }
-        int digits = 6;
-        while (fraction % 10 == 0) {
-            fraction /= 10;
-            digits--;
+        // Six digits, then without the trailing zeros (there is a non-zero one).
+        int end = pos + 6;
+        for (int i = end; i > pos; i -= 2) {
+            int pair = fraction % 100;
+            fraction /= 100;
+            out[i - 1] = PAIRS[2 * pair + 1];
+            out[i - 2] = PAIRS[2 * pair];
         }
-        for (int i = digits - 1; i >= 0; i--) {
-            out[pos + i] = (char) ('0' + fraction % 10);
-            fraction /= 10;
+        while (out[end - 1] == '0') {
+            end--;
         }
-        return pos + digits;
+        return end;
     }
 
-    private static int writeLong(long value, char[] out, int pos) {
-        if (value == 0) {
-            out[pos] = '0';
-            return pos + 1;
-        }
-        int len = 0;
-        for (long v = value; v > 0; v /= 10) {
+    /** Decimal digits of {@code value} ≥ 0, two at a time. */
+    private static int writeLong(long value, byte[] out, int pos) {
+        int len = 1;
+        for (long power = 10; len < 19 && value >= power; power *= 10) {
             len++;
         }
-        for (int i = pos + len - 1; i >= pos; i--) {
-            out[i] = (char) ('0' + value % 10);
-            value /= 10;
+        int end = pos + len;
+        int i = end;
+        while (value >= 100) {
+            int pair = (int) (value % 100);
+            value /= 100;
+            out[--i] = PAIRS[2 * pair + 1];
+            out[--i] = PAIRS[2 * pair];
         }
-        return pos + len;
+        if (value >= 10) {
+            out[--i] = PAIRS[2 * (int) value + 1];
+            out[--i] = PAIRS[2 * (int) value];
+        } else {
+            out[--i] = (byte) ('0' + value);
+        }
+        return end;
     }
 }

@@ -78,18 +78,20 @@ final class EventEncoder {
      * written with writeRawValue: a SerializedString would be written as raw UTF-8 (its quoting
      * ignores the generator's highest non-escaped char), raw U+2028/U+2029 included.
      */
-    private final char[] runIdLiteral;
-    private final char[] workerLiteral;
+    private final AsciiBytes runIdLiteral;
+    private final AsciiBytes workerLiteral;
     private final RunInfo run;
     /** Longest metric name, tag key or tag value here: {@link #MAX_NAME_CHARS}, or less if all strings are shorter. */
     private final int nameLimit;
     /** Tag keys and values as written (repaired once, here); a null key is a dropped duplicate. */
     private final String[] tagKeys;
     private final String[] tagValues;
-    private final char[] startTime;
+    private final byte[] startTime;
     private final BatchBuffer out;
     private final TimestampFormat timestamps = new TimestampFormat();
-    private final char[] numberChars = new char[32];
+    /** The number being written, formatted by {@link DoubleFormat}. */
+    private final AsciiBytes number = new AsciiBytes(32);
+    private final LiteralCache literals = new LiteralCache();
     private final char[] stringScratch;
     private JsonGenerator generator;
 
@@ -115,8 +117,8 @@ final class EventEncoder {
         this.stringScratch = new char[maxStringChars + TRUNCATION_MARKER.length()];
         this.nameLimit = Math.min(MAX_NAME_CHARS, maxStringChars);
         this.runId = sanitized(runId == null ? UNKNOWN : runId);
-        this.runIdLiteral = asciiLiteral(this.runId);
-        this.workerLiteral = worker == null ? null : asciiLiteral(sanitized(worker));
+        this.runIdLiteral = new AsciiBytes(asciiLiteral(this.runId));
+        this.workerLiteral = worker == null ? null : new AsciiBytes(asciiLiteral(sanitized(worker)));
         this.startTime = new TimestampFormat().format(run.startMicros).clone();
         this.tagKeys = nameProblems(run.tagNames) == 0 ? run.tagNames : repairedNames(run.tagNames);
         this.tagValues = new String[run.tagValues.length];
@@ -146,19 +148,21 @@ final class EventEncoder {
         return new String(stringScratch, 0, sanitize(s, maxChars));
     }
 
-    /** {@code s} as a quoted JSON string of ASCII only, as the line generator would write it. */
-    private static char[] asciiLiteral(String s) {
-        java.io.StringWriter literal = new java.io.StringWriter();
-        try (JsonGenerator g = FACTORY.createGenerator(literal)) {
-            g.setHighestNonEscapedChar(0x7F);
+    /**
+     * {@code s} as a quoted JSON string of ASCII only, written by a generator set up like the
+     * line generator: the same bytes writing {@code s} in a line gives. Allocates.
+     */
+    static byte[] asciiLiteral(String s) {
+        java.io.ByteArrayOutputStream literal = new java.io.ByteArrayOutputStream(s.length() + 2);
+        try (JsonGenerator g = newGenerator(literal)) {
             g.writeString(s);
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode a string as JSON", e);
         }
-        return literal.toString().toCharArray();
+        return literal.toByteArray();
     }
 
-    private static JsonGenerator newGenerator(BatchBuffer out) {
+    private static JsonGenerator newGenerator(java.io.OutputStream out) {
         try {
             JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8);
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
@@ -262,7 +266,7 @@ final class EventEncoder {
                 g.writeFieldName(JVM_VERSION);
                 writeString(run.jvmVersion);
                 g.writeFieldName(START_TIME);
-                g.writeString(startTime, 0, TimestampFormat.LENGTH);
+                g.writeRawUTF8String(startTime, 0, TimestampFormat.LENGTH);
                 g.writeFieldName(TAGS);
                 if (tagKeys.length == 0) {
                     g.writeNull();
@@ -294,15 +298,16 @@ final class EventEncoder {
                 throw new IllegalStateException("unknown event type " + e.type);
         }
         g.writeFieldName(RUN_ID);
-        g.writeRawValue(runIdLiteral, 0, runIdLiteral.length);
+        g.writeRawValue(runIdLiteral);
         g.writeFieldName(TIMESTAMP);
-        g.writeString(timestamps.format(e.timestampMicros), 0, TimestampFormat.LENGTH);
+        // ASCII digits and "-T:.+" only: nothing to escape.
+        g.writeRawUTF8String(timestamps.format(e.timestampMicros), 0, TimestampFormat.LENGTH);
         // Additive keys (WIRE.md "How it may grow"): after timestamp, never reordered.
         g.writeFieldName(SEQ);
         g.writeNumber(e.seq);
         if (workerLiteral != null) {
             g.writeFieldName(WORKER);
-            g.writeRawValue(workerLiteral, 0, workerLiteral.length);
+            g.writeRawValue(workerLiteral);
         }
         long elapsedMicros = Math.max(0, e.timestampMicros - run.startMicros);
         g.writeFieldName(e.type == EventType.RUN_COMPLETE ? DURATION_SECONDS : ELAPSED_SECONDS);
@@ -450,9 +455,10 @@ final class EventEncoder {
     }
 
     private void writeFinite(double value) throws IOException {
-        int len = DoubleFormat.format(value, numberChars);
+        int len = DoubleFormat.format(value, number.bytes);
         if (len > 0) {
-            generator.writeRawValue(numberChars, 0, len);
+            number.length = len;
+            generator.writeRawValue(number);
         } else {
             generator.writeNumber(value);
         }
@@ -472,9 +478,17 @@ final class EventEncoder {
 
     /** Writes a string, repaired when needed; returns the character problems found in it. */
     private int writeString(String s) throws IOException {
+        AsciiBytes literal = literals.find(s);
+        if (literal != null) {
+            generator.writeRawValue(literal); // kept only for strings without problems
+            return 0;
+        }
         int problems = ArgumentProblems.characters(s);
         if ((problems & ArgumentProblems.LONE_SURROGATE) == 0 && s.length() <= maxStringChars) {
             generator.writeString(s);
+            if (problems == 0) {
+                literals.written(s);
+            }
         } else {
             generator.writeString(stringScratch, 0, sanitize(s));
         }

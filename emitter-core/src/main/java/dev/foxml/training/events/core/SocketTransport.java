@@ -18,6 +18,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class SocketTransport {
     private static final int MAX_POLL_PARK_NANOS = 1_000_000;
+    private static final int MIN_POLL_PARK_NANOS = 10_000;
+    /** How long a write waiting for room retries at once (yielding the CPU) before it parks. */
+    private static final long YIELD_NANOS = 50_000;
     private static final String FIX = "events go to the file instead. Remove the socket, or point "
             + TrainingEventEmitterBuilder.SOCKET_ENV + " at a socket your own bridge listens on";
 
@@ -116,22 +119,30 @@ final class SocketTransport {
         if (c == null) {
             throw new IOException("not connected");
         }
-        long deadline = 0;
-        long park = 10_000;
+        long full = 0;
+        long park = MIN_POLL_PARK_NANOS;
         while (batch.hasRemaining()) {
             int n = c.write(batch);
             if (n > 0 || !batch.hasRemaining()) {
-                deadline = 0;
-                park = 10_000;
+                full = 0;
+                park = MIN_POLL_PARK_NANOS;
                 continue;
             }
             long now = System.nanoTime();
-            if (deadline == 0) {
-                deadline = now + writeTimeoutNanos;
-            } else if (now - deadline >= 0) {
+            if (full == 0) {
+                full = now;
+            } else if (now - full >= writeTimeoutNanos) {
                 throw new WriteTimeoutException();
             }
-            // The reader is slow: wait for it to make room, a little longer each time.
+            if (now - full < YIELD_NANOS) {
+                // The kernel's buffer is full and the reader is draining it: room comes within
+                // microseconds, far sooner than a park returns (timer slack makes the shortest
+                // park ~50 µs, in which the reader empties the buffer and falls idle). Waiting
+                // for writability with a selector would cost an allocation per wait on junixsocket.
+                Thread.yield();
+                continue;
+            }
+            // The reader is slow or stalled: wait for it to make room, a little longer each time.
             LockSupport.parkNanos(park);
             park = Math.min(park * 2, MAX_POLL_PARK_NANOS);
         }

@@ -11,6 +11,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,8 +39,10 @@ public class EncodeBenchmark {
     @Setup
     public void setUp() {
         batch = new BatchBuffer(64 * 1024);
-        encoder = new EventEncoder(RUN_ID, 4096, batch);
         long now = new MicrosClock().nowMicros();
+        // A run an hour and a quarter-second old: elapsed_seconds as in a real run, 3600.25.
+        RunInfo run = new RunInfo(now - 3_600_250_000L, Map.of());
+        encoder = new EventEncoder(RUN_ID, null, run, 4096, batch);
         long seq = 1_234_567;
         progress.set(EventType.PROGRESS, "training", "ret_5m", 60.0, 3, 5, false, now, seq, 0);
         stageChange.set(EventType.STAGE_CHANGE, "feature_selection", "training", 0.0, 0, 0, false, now, seq, 0);

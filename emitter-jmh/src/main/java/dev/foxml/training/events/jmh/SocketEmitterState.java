@@ -2,6 +2,7 @@ package dev.foxml.training.events.jmh;
 
 import dev.foxml.training.events.core.DefaultTrainingEventEmitter;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -29,12 +30,25 @@ public abstract class SocketEmitterState {
     DefaultTrainingEventEmitter emitter;
     AllocationSplit allocation;
 
+    /**
+     * Where the writer delivers: {@code socket}, a Unix socket drained by a reader thread in this
+     * JVM (the production path), or {@code file}, a file in a temporary directory (no third thread).
+     */
+    @Param({"socket"})
+    public String sink;
+
     @Setup(Level.Trial)
     public void start() {
         dir = TempDirs.create();
-        reader = DrainingSocketReader.start(dir.resolve("events.sock"));
-        Set<Thread> before = Thread.getAllStackTraces().keySet();
-        emitter = socketEmitter(dir, reader.path(), false);
+        Set<Thread> before;
+        if ("file".equals(sink)) {
+            before = Thread.getAllStackTraces().keySet();
+            emitter = BenchEvents.fileEmitter(dir, dir.resolve("events.jsonl"), false);
+        } else {
+            reader = DrainingSocketReader.start(dir.resolve("events.sock"));
+            before = Thread.getAllStackTraces().keySet();
+            emitter = socketEmitter(dir, reader.path(), false);
+        }
         allocation = new AllocationSplit(AllocationSplit.writerThreadBesides(before));
     }
 
@@ -46,11 +60,13 @@ public abstract class SocketEmitterState {
     @TearDown(Level.Trial)
     public void stop(BenchmarkParams params) {
         try {
-            checkDelivered(params.getBenchmark(), emitter, true);
+            checkDelivered(params.getBenchmark(), emitter, reader != null);
             allocation.print(params.getBenchmark());
         } finally {
             emitter.close();
-            reader.close();
+            if (reader != null) {
+                reader.close();
+            }
             TempDirs.delete(dir);
         }
     }
