@@ -503,7 +503,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                         clock.resync();
                         lastResync = now;
                     }
-                    delivery.maintain();
+                    delivery.maintain(now);
                     long park = IDLE_PARK_NANOS;
                     if (!delivery.socketConnected()) {
                         park = Math.max(1_000_000L, Math.min(park, delivery.nextConnectAttemptNanos() - now));

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
  * <p>Not thread-safe: driven by the writer thread (or under the emitter's lock in synchronous mode).
  */
 final class FailoverDelivery {
+    private static final long PEER_CHECK_NANOS = 100_000_000L;
     private final SocketTransport socket;
     private final FileTransport file;
     private final boolean journal;
@@ -26,6 +27,7 @@ final class FailoverDelivery {
     private long nextConnectAttempt;
     private long backoffNanos;
     private boolean everConnected;
+    private long lastPeerCheck = System.nanoTime() - PEER_CHECK_NANOS;
 
     FailoverDelivery(SocketTransport socket, FileTransport file, boolean journal, int minReplayBytes,
                      long reconnectMinNanos, long reconnectMaxNanos, Counters counters, RateLimitedLog log) {
@@ -52,12 +54,17 @@ final class FailoverDelivery {
 
     /**
      * Work to do while idle: reconnect when due, and notice a reader that went away while we had
-     * nothing to send (so that its unread lines reach the file now, not at the next event).
+     * nothing to send (so that its unread lines reach the file now, not at the next event), at
+     * most every {@value #PEER_CHECK_NANOS} ns: the check allocates on junixsocket (its selector),
+     * and a writer that falls idle between bursts many times a second would pay it every time.
      */
-    void maintain() {
+    void maintain(long now) {
         if (socket.isConnected()) {
-            if (socket.peerClosed()) {
-                socketFailed("the reader closed the socket " + socket.path());
+            if (now - lastPeerCheck >= PEER_CHECK_NANOS) {
+                lastPeerCheck = now;
+                if (socket.peerClosed()) {
+                    socketFailed("the reader closed the socket " + socket.path());
+                }
             }
         } else {
             maybeConnect();
