@@ -343,27 +343,68 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         }
     }
 
+    private static final int QUEUED = 0;
+    private static final int CLOSED = 1;
+    private static final int RING_FULL = 2;
+
+    /**
+     * The hot path, kept small so that the JIT inlines it into the emit methods: one lock, the
+     * slot, the wake-up of a sleeping writer. A full ring goes the long way ({@link #enqueueSlowly}).
+     */
     private void enqueue(int type, String s1, String s2, double d1, int i1, int i2, boolean b1,
                          long now, int problems, String[] metricNames, double[] metricValues) {
+        int outcome;
+        producerLock.lock();
+        try {
+            outcome = putInRing(type, s1, s2, d1, i1, i2, b1, now, problems, metricNames, metricValues);
+        } finally {
+            producerLock.unlock();
+        }
+        if (outcome == RING_FULL) {
+            enqueueSlowly(type, s1, s2, d1, i1, i2, b1, now, problems, metricNames, metricValues);
+        } else if (outcome == QUEUED && writerParked) {
+            LockSupport.unpark(writer);
+        }
+    }
+
+    /** Under producerLock: the event into the next free slot, unless the ring is full or the emitter closed. */
+    private int putInRing(int type, String s1, String s2, double d1, int i1, int i2, boolean b1,
+                          long now, int problems, String[] metricNames, double[] metricValues) {
+        if (closed && Thread.currentThread() != closingThread) {
+            // close() ran since the check in emit(): nothing may follow its run_complete.
+            counters.droppedClosed.incrementAndGet();
+            return CLOSED;
+        }
+        long t = tail;
+        if (t - consumed >= slots.length || overflowSize != 0) {
+            return RING_FULL;
+        }
+        EventSlot slot = slots[(int) t & mask];
+        slot.set(type, s1, s2, d1, i1, i2, b1, now, nextSeq, problems);
+        slot.metricNames = metricNames;
+        slot.metricValues = metricValues;
+        lastQueuedSeq = nextSeq++;
+        lastEmitMicros = now;
+        tail = t + 1;
+        published = t + 1;
+        return QUEUED;
+    }
+
+    /**
+     * The ring was full: the overflow (which keeps emit order) takes the event, or, when that is
+     * full too, the call waits for room within maxEmitBlock and then drops the event, counted.
+     */
+    private void enqueueSlowly(int type, String s1, String s2, double d1, int i1, int i2, boolean b1,
+                               long now, int problems, String[] metricNames, double[] metricValues) {
         long deadline = 0;
         while (true) {
             producerLock.lock();
             try {
-                if (closed && Thread.currentThread() != closingThread) {
-                    // close() ran since the check in emit(): nothing may follow its run_complete.
-                    counters.droppedClosed.incrementAndGet();
+                int outcome = putInRing(type, s1, s2, d1, i1, i2, b1, now, problems, metricNames, metricValues);
+                if (outcome == CLOSED) {
                     return;
                 }
-                long t = tail;
-                if (t - consumed < slots.length && overflowSize == 0) {
-                    EventSlot slot = slots[(int) t & mask];
-                    slot.set(type, s1, s2, d1, i1, i2, b1, now, nextSeq, problems);
-                    slot.metricNames = metricNames;
-                    slot.metricValues = metricValues;
-                    lastQueuedSeq = nextSeq++;
-                    lastEmitMicros = now;
-                    tail = t + 1;
-                    published = t + 1;
+                if (outcome == QUEUED) {
                     break;
                 }
                 if (overflow.size() < overflowCapacity) {
