@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The emitter of {@code emitter-core}: emit calls put the event into a preallocated ring and
@@ -48,7 +47,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     private final EventSlot[] slots;
     private final int mask;
     private final long maxEmitBlockNanos;
-    private final ReentrantLock producerLock = new ReentrantLock();
+    private final ProducerLock producerLock = new ProducerLock();
     /** Guarded by producerLock. */
     private long nextSeq = 1;
     /** Guarded by producerLock: slots filled so far. */
@@ -296,9 +295,6 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         int problems = status == null ? ArgumentProblems.NULL_STATUS : 0;
         String wireStatus = status == null ? RunStatus.FAILED.wireName() : status.wireName();
         emit(EventType.RUN_COMPLETE, wireStatus, null, 0.0, 0, 0, false, problems);
-        if (!runCompleted) {
-            runCompleted = true; // a volatile write is a full fence: not on every call
-        }
     }
 
     @Override
@@ -384,11 +380,19 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         slot.set(type, s1, s2, d1, i1, i2, b1, now, nextSeq, problems);
         slot.metricNames = metricNames;
         slot.metricValues = metricValues;
-        lastQueuedSeq = nextSeq++;
-        lastEmitMicros = now;
+        queued(type, now);
         tail = t + 1;
         published = t + 1;
         return QUEUED;
+    }
+
+    /** Under producerLock, for the event just given {@code nextSeq}: what close(), flush() and the heartbeat go by. */
+    private void queued(int type, long now) {
+        lastQueuedSeq = nextSeq++;
+        lastEmitMicros = now;
+        if (type == EventType.RUN_COMPLETE && !runCompleted) {
+            runCompleted = true;
+        }
     }
 
     /**
@@ -414,8 +418,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                     extra.set(type, s1, s2, d1, i1, i2, b1, now, nextSeq, problems);
                     extra.metricNames = metricNames;
                     extra.metricValues = metricValues;
-                    lastQueuedSeq = nextSeq++;
-                    lastEmitMicros = now;
+                    queued(type, now);
                     overflow.addLast(extra);
                     overflowSize = overflow.size();
                     break;
@@ -455,8 +458,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             callerSlot.set(type, s1, s2, d1, i1, i2, b1, now, nextSeq, problems);
             callerSlot.metricNames = metricNames;
             callerSlot.metricValues = metricValues;
-            lastQueuedSeq = nextSeq++;
-            lastEmitMicros = now;
+            queued(type, now);
             callerBatch.clear();
             int found = callerEncoder.encode(callerSlot);
             callerSlot.clear();
@@ -669,19 +671,24 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             }
             // Under producerLock, so that no emit racing with close (a trainer thread still
             // running while the shutdown hook runs) can land after the final run_complete:
-            // emits check `closed` under the same lock; only this thread's may pass.
+            // emits check `closed` under the same lock, and from here on only this thread's
+            // pass. Whether a run_complete was queued is read under it too (queued() sets it).
+            boolean completed;
             producerLock.lock();
             try {
                 closed = true;
                 closingThread = Thread.currentThread();
-                if (!runCompleted) {
+                completed = runCompleted;
+            } finally {
+                producerLock.unlock();
+            }
+            try {
+                if (!completed) {
                     // A run that ends without saying how would be shown as running forever.
                     emit(EventType.RUN_COMPLETE, RunStatus.CANCELLED.wireName(), null, 0.0, 0, 0, false, 0);
-                    runCompleted = true;
                 }
             } finally {
                 closingThread = null;
-                producerLock.unlock();
             }
         }
         if (heartbeat != null) {

@@ -410,6 +410,47 @@ class DeliveryTest {
     }
 
     @Test
+    void aRunCompleteRacingWithCloseEndsTheStreamWithExactlyOneRunComplete() throws Exception {
+        // The trainer reports success while the shutdown hook closes: either its run_complete is
+        // queued first (and close adds nothing) or it is dropped as too late (and close reports
+        // cancelled); never both, never neither.
+        int cancelled = 0;
+        for (int round = 0; round < 100; round++) {
+            Path file = dir.resolve("complete-race-" + round + ".jsonl");
+            DefaultTrainingEventEmitter emitter = builder().filePath(file).runStartEvent(false).build();
+            emitter.emitStageChange(null, "training");
+            CountDownLatch go = new CountDownLatch(1);
+            Thread trainer = new Thread(() -> {
+                awaitQuietly(go);
+                emitter.emitRunComplete(RunStatus.SUCCESS);
+            });
+            trainer.start();
+            go.countDown();
+            emitter.close();
+            trainer.join();
+            List<String> lines = EventFiles.lines(file);
+            assertAllValid(lines);
+            long runCompletes = lines.stream().filter(l -> l.contains("\"event_type\":\"run_complete\"")).count();
+            assertEquals(1, runCompletes, "round " + round + ": " + lines);
+            JsonNode last = EventFiles.parse(lines.get(lines.size() - 1));
+            assertEquals("run_complete", last.get("event_type").asText(), "round " + round);
+            if (last.get("status").asText().equals("cancelled")) {
+                cancelled++;
+                assertEquals(1, emitter.stats().droppedClosed(), "the trainer's run_complete came too late");
+            }
+        }
+        System.out.println("[race] close won " + cancelled + " of 100 rounds");
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void closeAfterRunCompleteAddsNothing() {
         DefaultTrainingEventEmitter emitter = builder().build();
         emitter.emitRunComplete(RunStatus.SUCCESS);
