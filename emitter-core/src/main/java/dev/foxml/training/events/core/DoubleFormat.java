@@ -2,8 +2,8 @@ package dev.foxml.training.events.core;
 
 /**
  * Writes common doubles (whole numbers, and values with at most six decimals such as 42.5 or
- * 0.6512) as ASCII into a byte array without allocating; {@code Double.toString} allocates a String per
- * call. The result parses back to exactly the same double: {@code m / 1e6} is the correctly
+ * 0.6512) as ASCII into a byte array without allocating; {@code Double.toString} allocates a
+ * String per call. The result parses back to exactly the same double: {@code m / 1e6} is the correctly
  * rounded value of the decimal m·10⁻⁶, which is what a JSON parser computes from the digits.
  * Other values return -1 and the caller falls back to the JDK's shortest representation.
  */
@@ -22,7 +22,7 @@ final class DoubleFormat {
     private DoubleFormat() {
     }
 
-    /** @return the number of chars written at the start of {@code out} (at least 24 long), or -1 */
+    /** @return the number of bytes written at the start of {@code out} (at least 24 long), or -1 */
     static int format(double value, byte[] out) {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             return -1;

@@ -8,8 +8,8 @@ import java.util.concurrent.locks.LockSupport;
  * The lock emitting threads hold for a few tens of nanoseconds to put an event into the ring.
  * Unlike {@link java.util.concurrent.locks.ReentrantLock} it never allocates: JDK 17's
  * {@code AbstractQueuedSynchronizer} allocates a queue node for each thread that has to wait,
- * which made emit calls from several threads at once allocate (EmitThroughputFourThreads: up to
- * 0.16 B/event). A thread that finds it taken spins a little, then yields its CPU (the holder
+ * which made emit calls from several threads at once allocate (EmitCallerCostFourThreads and
+ * EmitThroughputFourThreads: up to 0.4 B/event). A thread that finds it taken spins a little, then yields its CPU (the holder
  * may be waiting for one: more emitting threads than CPUs), then parks in short steps (in
  * synchronous mode the holder is writing, which may take up to the write timeout).
  *
