@@ -206,6 +206,7 @@ final class EventEncoder {
     private int writeEvent(EventSlot e) throws IOException {
         JsonGenerator g = generator;
         int problems = e.problems;
+        double pct = Double.NaN; // progress: clamped once, for the line, the heartbeat and the ETA
         g.writeStartObject();
         g.writeFieldName(EVENT_TYPE);
         switch (e.type) {
@@ -213,16 +214,18 @@ final class EventEncoder {
                 g.writeString(PROGRESS);
                 g.writeFieldName(STAGE);
                 problems |= writeRequiredString(e.s1);
+                pct = clampPercent(e.d1);
                 g.writeFieldName(PROGRESS_PCT);
-                writePercent(e.d1);
+                writeNumberOrNull(pct);
                 g.writeFieldName(CURRENT_TARGET);
                 problems |= writeOptionalString(e.s2);
                 int total = Math.max(0, e.i2);
+                int complete = Math.min(Math.max(0, e.i1), total);
                 g.writeFieldName(TARGETS_COMPLETE);
-                g.writeNumber(Math.min(Math.max(0, e.i1), total));
+                g.writeNumber(complete);
                 g.writeFieldName(TARGETS_TOTAL);
                 g.writeNumber(total);
-                trackProgress(e);
+                trackProgress(e, pct, complete, total);
                 break;
             case EventType.STAGE_CHANGE:
                 g.writeString(STAGE_CHANGE);
@@ -314,7 +317,7 @@ final class EventEncoder {
         writeFinite(elapsedMicros / 1e6);
         if (e.type == EventType.PROGRESS) {
             g.writeFieldName(ETA_SECONDS);
-            writeNumberOrNull(etaSeconds(e));
+            writeNumberOrNull(etaSeconds(e, pct));
         }
         if (e.type == EventType.PROGRESS || e.type == EventType.TARGET_COMPLETE) {
             g.writeFieldName(METRICS);
@@ -326,9 +329,9 @@ final class EventEncoder {
         return problems;
     }
 
-    private void trackProgress(EventSlot e) {
+    /** What a progress event says, as written (clamped): for the ETA and for heartbeats. */
+    private void trackProgress(EventSlot e, double pct, int complete, int total) {
         String stage = e.s1 == null ? UNKNOWN : e.s1;
-        double pct = clampPercent(e.d1);
         if (!stage.equals(etaStage)) {
             etaStage = stage;
             etaStageStartMicros = e.timestampMicros;
@@ -337,8 +340,8 @@ final class EventEncoder {
         lastStage = stage;
         lastPct = pct;
         lastTarget = e.s2;
-        lastTotal = Math.max(0, e.i2);
-        lastComplete = Math.min(Math.max(0, e.i1), lastTotal);
+        lastTotal = total;
+        lastComplete = complete;
     }
 
     private void trackStageChange(EventSlot e) {
@@ -358,8 +361,7 @@ final class EventEncoder {
      * seed's percentages restart at each stage), to the millisecond; NaN (null) until the stage
      * has made progress over at least a second.
      */
-    private double etaSeconds(EventSlot e) {
-        double pct = clampPercent(e.d1);
+    private double etaSeconds(EventSlot e, double pct) {
         if (Double.isNaN(pct)) {
             return Double.NaN;
         }
@@ -436,14 +438,6 @@ final class EventEncoder {
             out[i] = seen.add(name) ? name : null;
         }
         return out;
-    }
-
-    private void writePercent(double pct) throws IOException {
-        if (Double.isNaN(pct) || Double.isInfinite(pct)) {
-            generator.writeNull();
-        } else {
-            writeFinite(Math.max(0.0, Math.min(100.0, pct)));
-        }
     }
 
     private void writeNumberOrNull(double value) throws IOException {

@@ -29,6 +29,11 @@ final class EventSlot {
 
     void set(int type, String s1, String s2, double d1, int i1, int i2, boolean b1,
              long timestampMicros, long seq, int problems) {
+        set(type, s1, s2, d1, i1, i2, b1, timestampMicros, seq, problems, null, null);
+    }
+
+    void set(int type, String s1, String s2, double d1, int i1, int i2, boolean b1,
+             long timestampMicros, long seq, int problems, String[] metricNames, double[] metricValues) {
         this.type = type;
         this.s1 = s1;
         this.s2 = s2;
@@ -39,8 +44,8 @@ final class EventSlot {
         this.timestampMicros = timestampMicros;
         this.seq = seq;
         this.problems = problems;
-        this.metricNames = null;
-        this.metricValues = null;
+        this.metricNames = metricNames;
+        this.metricValues = metricValues;
     }
 
     /** Drops the caller's strings so that a slot waiting for reuse keeps nothing alive. */

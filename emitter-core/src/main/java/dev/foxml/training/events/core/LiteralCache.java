@@ -25,8 +25,7 @@ final class LiteralCache {
         if (literal == null) {
             return null;
         }
-        String kept = strings[i];
-        return kept == s || kept.equals(s) ? literal : null;
+        return s.equals(strings[i]) ? literal : null; // equals() is == first: the common case
     }
 
     /**
@@ -38,8 +37,7 @@ final class LiteralCache {
             return;
         }
         int i = s.hashCode() & (ENTRIES - 1);
-        String kept = strings[i];
-        if (kept != null && literals[i] == null && (kept == s || kept.equals(s))) {
+        if (literals[i] == null && s.equals(strings[i])) {
             literals[i] = new AsciiBytes(EventEncoder.asciiLiteral(s));
         } else {
             strings[i] = s;

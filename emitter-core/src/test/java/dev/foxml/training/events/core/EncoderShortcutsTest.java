@@ -3,7 +3,6 @@ package dev.foxml.training.events.core;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -133,12 +132,7 @@ class EncoderShortcutsTest {
     private static String encode(EventEncoder encoder, BatchBuffer batch, String s, String type) {
         EventSlot slot = new EventSlot();
         slot.set(EventType.ERROR, s, type, 0.0, 0, 0, true, NOW, 7, 0);
-        batch.clear();
-        assertTrue(encoder.encode(slot) >= 0);
-        ByteBuffer bytes = batch.flipForWrite();
-        byte[] copy = new byte[bytes.remaining()];
-        bytes.get(copy);
-        return new String(copy, StandardCharsets.UTF_8);
+        return Lines.encodedLine(encoder, batch, slot);
     }
 
     private static String line(String encoded) {

@@ -34,13 +34,18 @@ final class Lines {
 
     /** Encodes one slot and validates the line; the buffer is cleared first. */
     static JsonNode encode(EventEncoder encoder, BatchBuffer out, EventSlot slot) {
+        return WireValidator.validate(encodedLine(encoder, out, slot));
+    }
+
+    /** Encodes one slot: the line exactly as written, newline included; the buffer is cleared first. */
+    static String encodedLine(EventEncoder encoder, BatchBuffer out, EventSlot slot) {
         out.clear();
         int problems = encoder.encode(slot);
         assertNotEquals(-1, problems, "the slot could not be encoded");
         ByteBuffer bytes = out.flipForWrite();
         byte[] copy = new byte[bytes.remaining()];
         bytes.get(copy);
-        return WireValidator.validate(new String(copy, StandardCharsets.UTF_8));
+        return new String(copy, StandardCharsets.UTF_8);
     }
 
     static List<String> keys(JsonNode node) {
