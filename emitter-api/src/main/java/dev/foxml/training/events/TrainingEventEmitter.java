@@ -69,12 +69,52 @@ public interface TrainingEventEmitter extends AutoCloseable {
     }
 
     /**
+     * A value of {@code epoch} or {@code step} that means "not known": written as {@code null}.
+     */
+    long UNKNOWN = -1;
+
+    /**
+     * Reports progress of a training loop in the trainer's own terms: the epoch (or boosting
+     * round), the step (batch or iteration) and the throughput, besides the stage's percentage,
+     * the target and custom metrics. Written as one {@code progress} line whose {@code epoch},
+     * {@code step} and {@code throughput} keys follow the ones every progress line has.
+     *
+     * <p>Implementations that do not know these keys write the event without them.
+     *
+     * @param stage the current stage
+     * @param progressPct progress of the stage in percent, clamped to [0, 100]
+     * @param currentTarget the target being processed, or {@code null}
+     * @param targetsComplete targets finished so far; a negative value is written as 0
+     * @param targetsTotal all targets of the stage; a negative value is written as 0
+     * @param epoch the epoch or round, 0 or more; {@link #UNKNOWN} (any negative value) for none
+     * @param step the step within the run or epoch, 0 or more; {@link #UNKNOWN} for none
+     * @param throughput items (samples, rows) per second; NaN for none
+     * @param metrics name to value (loss, accuracy, ...); {@code null} or empty for none
+     */
+    default void emitProgress(String stage, double progressPct, String currentTarget,
+                              int targetsComplete, int targetsTotal,
+                              long epoch, long step, double throughput,
+                              Map<String, ? extends Number> metrics) {
+        emitProgress(stage, progressPct, currentTarget, targetsComplete, targetsTotal, metrics);
+    }
+
+    /**
      * Reports that the run left one stage for another.
      *
      * @param previousStage the stage left, or {@code null} when the run is starting
      * @param newStage the stage entered
      */
     void emitStageChange(String previousStage, String newStage);
+
+    /**
+     * Reports that the run entered a stage; the stage it left is the one this emitter last
+     * reported (by a stage change or a progress event), or {@code null} at the start.
+     *
+     * @param newStage the stage entered
+     */
+    default void emitStageChange(String newStage) {
+        emitStageChange(null, newStage);
+    }
 
     /**
      * Reports a finished target with no models and no AUC.

@@ -259,6 +259,46 @@ public final class TrainingEvents {
     }
 
     /**
+     * Reports progress of a training loop (epoch, step, throughput) through the current emitter, as
+     * {@link TrainingEventEmitter#emitProgress(String, double, String, int, int, long, long, double, java.util.Map)};
+     * does nothing before {@link #init(String)}. Never throws.
+     *
+     * @param stage the current stage
+     * @param progressPct progress of the stage in percent, clamped to [0, 100]
+     * @param currentTarget the target being processed, or {@code null}
+     * @param targetsComplete targets finished so far; a negative value is written as 0
+     * @param targetsTotal all targets of the stage; a negative value is written as 0
+     * @param epoch the epoch or round; {@link TrainingEventEmitter#UNKNOWN} for none
+     * @param step the step; {@link TrainingEventEmitter#UNKNOWN} for none
+     * @param throughput items per second; NaN for none
+     * @param metrics name to value, copied before the call returns; {@code null} or empty for none
+     */
+    public static void emitProgress(String stage, double progressPct, String currentTarget,
+                                    int targetsComplete, int targetsTotal,
+                                    long epoch, long step, double throughput,
+                                    java.util.Map<String, ? extends Number> metrics) {
+        TrainingEventEmitter emitter = current;
+        if (emitter != null) {
+            emitter.emitProgress(stage, progressPct, currentTarget, targetsComplete, targetsTotal,
+                    epoch, step, throughput, metrics);
+        }
+    }
+
+    /**
+     * Reports that the run entered a stage through the current emitter, as
+     * {@link TrainingEventEmitter#emitStageChange(String)} (the stage left is the one last reported);
+     * does nothing before {@link #init(String)}. Never throws.
+     *
+     * @param newStage the stage entered
+     */
+    public static void emitStageChange(String newStage) {
+        TrainingEventEmitter emitter = current;
+        if (emitter != null) {
+            emitter.emitStageChange(newStage);
+        }
+    }
+
+    /**
      * Reports that the run left one stage for another through the current emitter, as
      * {@link TrainingEventEmitter#emitStageChange(String, String)}; does nothing
      * before {@link #init(String)}. Never throws.
