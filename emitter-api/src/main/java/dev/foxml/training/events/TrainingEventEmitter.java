@@ -99,6 +99,35 @@ public interface TrainingEventEmitter extends AutoCloseable {
     }
 
     /**
+     * As {@link #emitProgress(String, double, String, int, int, long, long, double, Map)}, with the
+     * throughput computed by the emitter from a count the trainer keeps: the items (samples,
+     * rows) processed so far. The throughput written is the items per second between the
+     * previous call of this method and this one (by their timestamps). It is {@code null} on the
+     * first call, when no time has passed, and when the count is lower than the previous one,
+     * which starts a new window (a count reset at each epoch or target costs one value there).
+     * Other emit methods do not touch the window.
+     *
+     * <p>Implementations that cannot compute it write the event without a throughput.
+     *
+     * @param stage the current stage
+     * @param progressPct progress of the stage in percent, clamped to [0, 100]
+     * @param currentTarget the target being processed, or {@code null}
+     * @param targetsComplete targets finished so far; a negative value is written as 0
+     * @param targetsTotal all targets of the stage; a negative value is written as 0
+     * @param epoch the epoch or round, 0 or more; {@link #UNKNOWN} for none
+     * @param step the step within the run or epoch, 0 or more; {@link #UNKNOWN} for none
+     * @param itemsProcessed items processed so far, cumulative, 0 or more; {@link #UNKNOWN} for none
+     * @param metrics name to value (loss, accuracy, ...); {@code null} or empty for none
+     */
+    default void emitProgressWithItemCount(String stage, double progressPct, String currentTarget,
+                                           int targetsComplete, int targetsTotal,
+                                           long epoch, long step, long itemsProcessed,
+                                           Map<String, ? extends Number> metrics) {
+        emitProgress(stage, progressPct, currentTarget, targetsComplete, targetsTotal, epoch, step, Double.NaN,
+                metrics);
+    }
+
+    /**
      * Reports that the run left one stage for another.
      *
      * @param previousStage the stage left, or {@code null} when the run is starting

@@ -51,13 +51,30 @@ public final class TrainingEvents {
      *     what to fix. Nothing else is thrown.
      */
     public static TrainingEventEmitter init(String runId) {
+        return init(runId, null);
+    }
+
+    /**
+     * As {@link #init(String)}, with the run's hyperparameters, written once as the
+     * {@code params} object of the {@code run_start} event in the map's order: name to a string,
+     * number, boolean or {@code null} (other values as their {@code String.valueOf}). The map is
+     * read before this method returns.
+     *
+     * @param runId the run id written on every line
+     * @param params hyperparameters, e.g. {@code Map.of("learning_rate", 0.05, "max_depth", 6)};
+     *     {@code null} or empty for none
+     * @return the new current emitter (a no-op one when no implementation is on the class path)
+     * @throws IllegalArgumentException as {@link #init(String)}, and when {@code params} has more
+     *     names than the implementation takes or a blank name
+     */
+    public static TrainingEventEmitter init(String runId, java.util.Map<String, ?> params) {
         TrainingEventEmitterProvider found = provider();
         TrainingEventEmitter created;
         if (found == null) {
             created = new NoopTrainingEventEmitter(runId);
         } else {
             try {
-                created = found.create(runId);
+                created = params == null ? found.create(runId) : found.create(runId, params);
             } catch (IllegalArgumentException configurationError) {
                 throw configurationError;
             } catch (RuntimeException | LinkageError e) {
@@ -281,6 +298,33 @@ public final class TrainingEvents {
         if (emitter != null) {
             emitter.emitProgress(stage, progressPct, currentTarget, targetsComplete, targetsTotal,
                     epoch, step, throughput, metrics);
+        }
+    }
+
+    /**
+     * Reports progress of a training loop through the current emitter, the emitter computing the
+     * throughput from the items processed so far, as
+     * {@link TrainingEventEmitter#emitProgressWithItemCount(String, double, String, int, int, long, long, long, java.util.Map)};
+     * does nothing before {@link #init(String)}. Never throws.
+     *
+     * @param stage the current stage
+     * @param progressPct progress of the stage in percent, clamped to [0, 100]
+     * @param currentTarget the target being processed, or {@code null}
+     * @param targetsComplete targets finished so far; a negative value is written as 0
+     * @param targetsTotal all targets of the stage; a negative value is written as 0
+     * @param epoch the epoch or round; {@link TrainingEventEmitter#UNKNOWN} for none
+     * @param step the step; {@link TrainingEventEmitter#UNKNOWN} for none
+     * @param itemsProcessed items processed so far, cumulative; {@link TrainingEventEmitter#UNKNOWN} for none
+     * @param metrics name to value, copied before the call returns; {@code null} or empty for none
+     */
+    public static void emitProgressWithItemCount(String stage, double progressPct, String currentTarget,
+                                                 int targetsComplete, int targetsTotal,
+                                                 long epoch, long step, long itemsProcessed,
+                                                 java.util.Map<String, ? extends Number> metrics) {
+        TrainingEventEmitter emitter = current;
+        if (emitter != null) {
+            emitter.emitProgressWithItemCount(stage, progressPct, currentTarget, targetsComplete, targetsTotal,
+                    epoch, step, itemsProcessed, metrics);
         }
     }
 

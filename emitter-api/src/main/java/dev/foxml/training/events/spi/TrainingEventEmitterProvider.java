@@ -19,4 +19,18 @@ public interface TrainingEventEmitterProvider {
      *     properties is unusable; the message says what to fix
      */
     TrainingEventEmitter create(String runId);
+
+    /**
+     * Creates an emitter for a run whose {@code run_start} event carries the run's
+     * hyperparameters. Providers that cannot write them create the emitter without them.
+     *
+     * @param runId the run id written on every line
+     * @param params hyperparameters in the caller's order, name to value; never {@code null}
+     * @return a new emitter, already able to accept events
+     * @throws IllegalArgumentException as {@link #create(String)}, and when {@code params} has
+     *     more names than the provider takes or a blank name
+     */
+    default TrainingEventEmitter create(String runId, java.util.Map<String, ?> params) {
+        return create(runId);
+    }
 }

@@ -68,6 +68,22 @@ final class ArgumentProblems {
         return complete > total ? COMPLETE_EXCEEDS_TOTAL : 0;
     }
 
+    /** An optional count (epoch, step, items): -1 means "none"; any other negative value is a problem. */
+    static int optionalCount(long n) {
+        return n >= -1 ? 0 : NEGATIVE_COUNT;
+    }
+
+    /** An optional rate (items per second): NaN means "none"; negative or infinite is a problem. */
+    static int rate(double perSecond) {
+        if (Double.isNaN(perSecond)) {
+            return 0;
+        }
+        if (Double.isInfinite(perSecond)) {
+            return NOT_FINITE;
+        }
+        return perSecond < 0.0 ? OUT_OF_RANGE : 0;
+    }
+
     static int count(int n) {
         return n < 0 ? NEGATIVE_COUNT : 0;
     }

@@ -17,4 +17,9 @@ public final class CoreEmitterProvider implements TrainingEventEmitterProvider {
     public TrainingEventEmitter create(String runId) {
         return DefaultTrainingEventEmitter.builder(runId).build();
     }
+
+    @Override
+    public TrainingEventEmitter create(String runId, java.util.Map<String, ?> params) {
+        return DefaultTrainingEventEmitter.builder(runId).params(params).build();
+    }
 }

@@ -22,9 +22,10 @@ import java.util.concurrent.locks.LockSupport;
  *       than {@code maxEmitBlock} (20 ms by default, 50 ms at most). A full queue spills into a
  *       bounded overflow that keeps emit order; only when that is full too does an emit call
  *       wait, and after {@code maxEmitBlock} the event is dropped and counted.</li>
- *   <li>Every line carries {@code seq}, 1, 2, 3, ... in emit order. Lines the socket may have
+ *   <li>Every line carries {@code seq}, 1, 2, 3, ... in emit order, and this emitter's random
+ *       {@code emitter_id}: {@code (emitter_id, seq)} identifies a line. Lines the socket may have
  *       taken without the reader reading them are written to the file when the socket fails;
- *       such duplicates carry the same {@code seq}.</li>
+ *       such duplicates carry the same {@code emitter_id} and {@code seq}.</li>
  *   <li>The writer is a daemon; a shutdown hook delivers what is queued (within
  *       {@code closeTimeout}) and reports a run that never completed as {@code cancelled}.</li>
  * </ul>
@@ -39,6 +40,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     private static final AtomicInteger WRITER_NUMBER = new AtomicInteger();
 
     private final EmitterConfig config;
+    private final String emitterId;
     private final Counters counters = new Counters();
     private final RateLimitedLog log;
     private final MicrosClock clock = new MicrosClock();
@@ -114,16 +116,17 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         this.maxEmitBlockNanos = config.maxEmitBlock.toNanos();
         this.overflowCapacity = config.overflowCapacity;
         this.callerBatch = new BatchBuffer(4096);
-        RunInfo runInfo = new RunInfo(clock.nowMicros(), config.tags);
+        this.emitterId = EmitterIds.random();
+        RunInfo runInfo = new RunInfo(clock.nowMicros(), config.tags, config.params, emitterId);
         this.callerEncoder = new EventEncoder(config.runId, config.worker, runInfo, config.maxStringChars, callerBatch);
         int runIdProblems = ArgumentProblems.required(config.runId, config.maxStringChars)
                 | ArgumentProblems.characters(config.runId)
                 | (config.worker == null ? 0 : ArgumentProblems.required(config.worker, config.maxStringChars)
                         | ArgumentProblems.characters(config.worker))
-                | callerEncoder.tagProblems();
+                | callerEncoder.tagProblems() | callerEncoder.paramProblems();
         if (runIdProblems != 0) {
             counters.invalidArguments.incrementAndGet();
-            log.warn("run-id", "the run id, worker id or tags have problems ("
+            log.warn("run-id", "the run id, worker id, tags or params have problems ("
                     + ArgumentProblems.describe(runIdProblems) + "); they are written escaped, repaired or cut");
         }
         if (config.synchronous) {
@@ -173,6 +176,18 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         return config.runId;
     }
 
+    /**
+     * This emitter's id, written as {@code emitter_id} on every line: 64 random bits drawn when
+     * the emitter was created, as 16 lowercase hex characters. Two emitters of one run (two
+     * {@code init} calls, a job retried in a new JVM) have different ids, so that readers can
+     * de-duplicate lines by {@code (emitter_id, seq)} without losing either emitter's lines.
+     *
+     * @return the id, e.g. {@code "9f3a0c27d41b6e85"}
+     */
+    public String emitterId() {
+        return emitterId;
+    }
+
     /** Where events go and how: for diagnostics and the README's "where did my events go?". */
     @Override
     public String toString() {
@@ -199,6 +214,30 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         int problems = progressProblems(stage, progressPct, currentTarget, targetsComplete, targetsTotal);
         emitWithMetrics(EventType.PROGRESS, stage, currentTarget, progressPct, targetsComplete, targetsTotal,
                 problems, metrics);
+    }
+
+    @Override
+    public void emitProgress(String stage, double progressPct, String currentTarget, int targetsComplete,
+                             int targetsTotal, long epoch, long step, double throughput,
+                             Map<String, ? extends Number> metrics) {
+        int problems = progressProblems(stage, progressPct, currentTarget, targetsComplete, targetsTotal)
+                | ArgumentProblems.optionalCount(epoch) | ArgumentProblems.optionalCount(step)
+                | ArgumentProblems.rate(throughput);
+        emitWithMetrics(EventType.PROGRESS, stage, currentTarget, progressPct, targetsComplete, targetsTotal,
+                false, epoch, step, throughput, problems, metrics);
+    }
+
+    @Override
+    public void emitProgressWithItemCount(String stage, double progressPct, String currentTarget,
+                                          int targetsComplete, int targetsTotal, long epoch, long step,
+                                          long itemsProcessed, Map<String, ? extends Number> metrics) {
+        int problems = progressProblems(stage, progressPct, currentTarget, targetsComplete, targetsTotal)
+                | ArgumentProblems.optionalCount(epoch) | ArgumentProblems.optionalCount(step)
+                | ArgumentProblems.optionalCount(itemsProcessed);
+        // The writer turns the count into items per second, in seq order (see EventEncoder).
+        double items = itemsProcessed < 0 ? Double.NaN : (double) itemsProcessed;
+        emitWithMetrics(EventType.PROGRESS, stage, currentTarget, progressPct, targetsComplete, targetsTotal,
+                true, epoch, step, items, problems, metrics);
     }
 
     private int progressProblems(String stage, double progressPct, String currentTarget, int targetsComplete,
@@ -234,8 +273,13 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
      */
     private void emitWithMetrics(int type, String s1, String s2, double d1, int i1, int i2, int problems,
                                  Map<String, ? extends Number> metrics) {
+        emitWithMetrics(type, s1, s2, d1, i1, i2, false, -1, -1, Double.NaN, problems, metrics);
+    }
+
+    private void emitWithMetrics(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1,
+                                 long l2, double d2, int problems, Map<String, ? extends Number> metrics) {
         if (metrics == null || metrics.isEmpty()) {
-            emit(type, s1, s2, d1, i1, i2, false, problems, null, null);
+            emit(type, s1, s2, d1, i1, i2, b1, l1, l2, d2, problems, null, null);
             return;
         }
         String[] names;
@@ -269,7 +313,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             values = null;
             problems |= ArgumentProblems.NULL_STRING;
         }
-        emit(type, s1, s2, d1, i1, i2, false, problems, names, values);
+        emit(type, s1, s2, d1, i1, i2, b1, l1, l2, d2, problems, names, values);
     }
 
     @Override
@@ -277,6 +321,14 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         int max = config.maxStringChars;
         int problems = ArgumentProblems.optional(previousStage, max) | ArgumentProblems.required(newStage, max);
         emit(EventType.STAGE_CHANGE, previousStage, newStage, 0.0, 0, 0, false, problems);
+    }
+
+    @Override
+    public void emitStageChange(String newStage) {
+        // The previous stage is filled in where events are encoded, one at a time in seq order:
+        // the stage as of this event, whichever thread emitted the events before it.
+        int problems = ArgumentProblems.required(newStage, config.maxStringChars);
+        emit(EventType.STAGE_CHANGE, null, newStage, 0.0, 0, 0, true, problems);
     }
 
     @Override
@@ -314,11 +366,11 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     }
 
     private void emit(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, int problems) {
-        emit(type, s1, s2, d1, i1, i2, b1, problems, null, null);
+        emit(type, s1, s2, d1, i1, i2, b1, -1, -1, Double.NaN, problems, null, null);
     }
 
-    private void emit(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, int problems,
-                      String[] metricNames, double[] metricValues) {
+    private void emit(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1, long l2,
+                      double d2, int problems, String[] metricNames, double[] metricValues) {
         if (config.strict) {
             checkStrict(s1, s2, problems);
         }
@@ -329,9 +381,9 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             }
             long now = clock.nowMicros();
             if (slots == null) {
-                emitSynchronously(type, s1, s2, d1, i1, i2, b1, now, problems, metricNames, metricValues);
+                emitSynchronously(type, s1, s2, d1, i1, i2, b1, l1, l2, d2, now, problems, metricNames, metricValues);
             } else {
-                enqueue(type, s1, s2, d1, i1, i2, b1, now, problems, metricNames, metricValues);
+                enqueue(type, s1, s2, d1, i1, i2, b1, l1, l2, d2, now, problems, metricNames, metricValues);
             }
         } catch (RuntimeException | Error unexpected) {
             // A bug of ours must cost an event, never the training run.
@@ -348,25 +400,25 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
      * The hot path, kept small so that the JIT inlines it into the emit methods: one lock, the
      * slot, the wake-up of a sleeping writer. A full ring goes the long way ({@link #enqueueSlowly}).
      */
-    private void enqueue(int type, String s1, String s2, double d1, int i1, int i2, boolean b1,
-                         long now, int problems, String[] metricNames, double[] metricValues) {
+    private void enqueue(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1, long l2,
+                         double d2, long now, int problems, String[] metricNames, double[] metricValues) {
         int outcome;
         producerLock.lock();
         try {
-            outcome = putInRing(type, s1, s2, d1, i1, i2, b1, now, problems, metricNames, metricValues);
+            outcome = putInRing(type, s1, s2, d1, i1, i2, b1, l1, l2, d2, now, problems, metricNames, metricValues);
         } finally {
             producerLock.unlock();
         }
         boolean queued = outcome == QUEUED || (outcome == RING_FULL
-                && enqueueSlowly(type, s1, s2, d1, i1, i2, b1, now, problems, metricNames, metricValues));
+                && enqueueSlowly(type, s1, s2, d1, i1, i2, b1, l1, l2, d2, now, problems, metricNames, metricValues));
         if (queued && writerParked) {
             LockSupport.unpark(writer);
         }
     }
 
     /** Under producerLock: the event into the next free slot, unless the ring is full or the emitter closed. */
-    private int putInRing(int type, String s1, String s2, double d1, int i1, int i2, boolean b1,
-                          long now, int problems, String[] metricNames, double[] metricValues) {
+    private int putInRing(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1, long l2,
+                          double d2, long now, int problems, String[] metricNames, double[] metricValues) {
         if (closed && Thread.currentThread() != closingThread) {
             // close() ran since the check in emit(): nothing may follow its run_complete.
             counters.droppedClosed.incrementAndGet();
@@ -377,7 +429,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             return RING_FULL;
         }
         EventSlot slot = slots[(int) t & mask];
-        slot.set(type, s1, s2, d1, i1, i2, b1, now, nextSeq, problems, metricNames, metricValues);
+        slot.set(type, s1, s2, d1, i1, i2, b1, l1, l2, d2, now, nextSeq, problems, metricNames, metricValues);
         queued(type, now);
         tail = t + 1;
         published = t + 1;
@@ -399,20 +451,23 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
      *
      * @return whether the event was queued (not dropped: queues full, or the emitter closed)
      */
-    private boolean enqueueSlowly(int type, String s1, String s2, double d1, int i1, int i2, boolean b1,
-                               long now, int problems, String[] metricNames, double[] metricValues) {
+    private boolean enqueueSlowly(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1,
+                                  long l2, double d2, long now, int problems, String[] metricNames,
+                                  double[] metricValues) {
         long deadline = 0;
         while (true) {
             producerLock.lock();
             try {
-                int outcome = putInRing(type, s1, s2, d1, i1, i2, b1, now, problems, metricNames, metricValues);
+                int outcome = putInRing(type, s1, s2, d1, i1, i2, b1, l1, l2, d2, now, problems, metricNames,
+                        metricValues);
                 if (outcome != RING_FULL) {
                     return outcome == QUEUED;
                 }
                 if (overflow.size() < overflowCapacity) {
                     // Rare (a writer starved of CPU, a slow disk): costs an allocation, not a wait.
                     EventSlot extra = new EventSlot();
-                    extra.set(type, s1, s2, d1, i1, i2, b1, now, nextSeq, problems, metricNames, metricValues);
+                    extra.set(type, s1, s2, d1, i1, i2, b1, l1, l2, d2, now, nextSeq, problems, metricNames,
+                            metricValues);
                     queued(type, now);
                     overflow.addLast(extra);
                     overflowSize = overflow.size();
@@ -439,15 +494,17 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         }
     }
 
-    private void emitSynchronously(int type, String s1, String s2, double d1, int i1, int i2, boolean b1,
-                                   long now, int problems, String[] metricNames, double[] metricValues) {
+    private void emitSynchronously(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1,
+                                   long l2, double d2, long now, int problems, String[] metricNames,
+                                   double[] metricValues) {
         producerLock.lock();
         try {
             if (closed && Thread.currentThread() != closingThread) {
                 counters.droppedClosed.incrementAndGet();
                 return;
             }
-            callerSlot.set(type, s1, s2, d1, i1, i2, b1, now, nextSeq, problems, metricNames, metricValues);
+            callerSlot.set(type, s1, s2, d1, i1, i2, b1, l1, l2, d2, now, nextSeq, problems, metricNames,
+                    metricValues);
             queued(type, now);
             callerBatch.clear();
             int found = callerEncoder.encode(callerSlot);

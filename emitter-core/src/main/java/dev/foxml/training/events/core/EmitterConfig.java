@@ -25,6 +25,8 @@ final class EmitterConfig {
     final Duration warningInterval;
     final String worker;
     final java.util.Map<String, String> tags;
+    /** Hyperparameters for run_start in the caller's order, or null for none. */
+    final java.util.Map<String, Object> params;
     final boolean runStartEvent;
     final Duration heartbeatInterval;
 
@@ -32,6 +34,7 @@ final class EmitterConfig {
                   boolean journal, String worker, java.util.Map<String, String> tags, Duration heartbeatInterval) {
         this.worker = worker;
         this.tags = tags;
+        this.params = b.params;
         this.heartbeatInterval = heartbeatInterval;
         this.runStartEvent = b.runStartEvent;
         this.runId = b.runId;

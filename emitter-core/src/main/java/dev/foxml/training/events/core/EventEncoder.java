@@ -32,6 +32,7 @@ final class EventEncoder {
     private static final SerializedString RUN_ID = new SerializedString("run_id");
     private static final SerializedString TIMESTAMP = new SerializedString("timestamp");
     private static final SerializedString SEQ = new SerializedString("seq");
+    private static final SerializedString EMITTER_ID = new SerializedString("emitter_id");
     private static final SerializedString WORKER = new SerializedString("worker");
     private static final SerializedString ELAPSED_SECONDS = new SerializedString("elapsed_seconds");
     private static final SerializedString ETA_SECONDS = new SerializedString("eta_seconds");
@@ -44,6 +45,7 @@ final class EventEncoder {
     private static final SerializedString JVM_VERSION = new SerializedString("jvm_version");
     private static final SerializedString START_TIME = new SerializedString("start_time");
     private static final SerializedString TAGS = new SerializedString("tags");
+    private static final SerializedString PARAMS = new SerializedString("params");
     private static final SerializedString HEARTBEAT = new SerializedString("heartbeat");
 
     private static final SerializedString PROGRESS = new SerializedString("progress");
@@ -52,6 +54,9 @@ final class EventEncoder {
     private static final SerializedString CURRENT_TARGET = new SerializedString("current_target");
     private static final SerializedString TARGETS_COMPLETE = new SerializedString("targets_complete");
     private static final SerializedString TARGETS_TOTAL = new SerializedString("targets_total");
+    private static final SerializedString EPOCH = new SerializedString("epoch");
+    private static final SerializedString STEP = new SerializedString("step");
+    private static final SerializedString THROUGHPUT = new SerializedString("throughput");
 
     private static final SerializedString STAGE_CHANGE = new SerializedString("stage_change");
     private static final SerializedString PREVIOUS_STAGE = new SerializedString("previous_stage");
@@ -80,12 +85,17 @@ final class EventEncoder {
      */
     private final AsciiBytes runIdLiteral;
     private final AsciiBytes workerLiteral;
+    private final AsciiBytes emitterIdLiteral;
     private final RunInfo run;
     /** Longest metric name, tag key or tag value here: {@link #MAX_NAME_CHARS}, or less if all strings are shorter. */
     private final int nameLimit;
     /** Tag keys and values as written (repaired once, here); a null key is a dropped duplicate. */
     private final String[] tagKeys;
     private final String[] tagValues;
+    /** Hyperparameter names as written (repaired once, here); a null name is a dropped duplicate. */
+    private final String[] paramNames;
+    /** Values as written: strings repaired and cut like tag values; Long, Double, Boolean or null. */
+    private final Object[] paramValues;
     private final byte[] startTime;
     private final BatchBuffer out;
     private final TimestampFormat timestamps = new TimestampFormat();
@@ -105,6 +115,9 @@ final class EventEncoder {
     private String lastTarget;
     private int lastComplete;
     private int lastTotal;
+    // The item count of the last progress that carried one, and when: the throughput's window.
+    private double lastItems = Double.NaN;
+    private long lastItemsMicros;
 
     EventEncoder(String runId, int maxStringChars, BatchBuffer out) {
         this(runId, null, new RunInfo(0, java.util.Map.of()), maxStringChars, out);
@@ -119,6 +132,7 @@ final class EventEncoder {
         this.runId = sanitized(runId == null ? UNKNOWN : runId);
         this.runIdLiteral = new AsciiBytes(asciiLiteral(this.runId));
         this.workerLiteral = worker == null ? null : new AsciiBytes(asciiLiteral(sanitized(worker)));
+        this.emitterIdLiteral = new AsciiBytes(asciiLiteral(run.emitterId));
         this.startTime = new TimestampFormat().format(run.startMicros).clone();
         this.tagKeys = nameProblems(run.tagNames) == 0 ? run.tagNames : repairedNames(run.tagNames);
         this.tagValues = new String[run.tagValues.length];
@@ -126,7 +140,25 @@ final class EventEncoder {
             String v = run.tagValues[i];
             tagValues[i] = v == null ? null : sanitized(v, nameLimit);
         }
+        this.paramNames = nameProblems(run.paramNames) == 0 ? run.paramNames : repairedNames(run.paramNames);
+        this.paramValues = new Object[run.paramValues.length];
+        for (int i = 0; i < paramValues.length; i++) {
+            Object v = run.paramValues[i];
+            paramValues[i] = v instanceof String ? sanitized((String) v, nameLimit) : v;
+        }
         this.generator = newGenerator(out);
+    }
+
+    /** Problems in hyperparameter names and values, for the emitter to count once at start. */
+    int paramProblems() {
+        int problems = run.paramProblems | nameProblems(run.paramNames);
+        for (Object v : run.paramValues) {
+            if (v instanceof String) {
+                String s = (String) v;
+                problems |= ArgumentProblems.characters(s) | (s.length() > nameLimit ? ArgumentProblems.TOO_LONG : 0);
+            }
+        }
+        return problems;
     }
 
     /** Problems in tag keys and values, for the emitter to count once at start. */
@@ -230,7 +262,13 @@ final class EventEncoder {
             case EventType.STAGE_CHANGE:
                 g.writeString(STAGE_CHANGE);
                 g.writeFieldName(PREVIOUS_STAGE);
-                problems |= writeOptionalString(e.s1);
+                if (e.b1) {
+                    // The stage this stream is in as of this event (seq order): the last
+                    // stage_change's new stage or the last progress's stage, as written there.
+                    writeOptionalString(lastStage);
+                } else {
+                    problems |= writeOptionalString(e.s1);
+                }
                 g.writeFieldName(NEW_STAGE);
                 problems |= writeRequiredString(e.s2);
                 trackStageChange(e);
@@ -308,6 +346,8 @@ final class EventEncoder {
         // Additive keys (WIRE.md "How it may grow"): after timestamp, never reordered.
         g.writeFieldName(SEQ);
         g.writeNumber(e.seq);
+        g.writeFieldName(EMITTER_ID);
+        g.writeRawValue(emitterIdLiteral);
         if (workerLiteral != null) {
             g.writeFieldName(WORKER);
             g.writeRawValue(workerLiteral);
@@ -315,6 +355,10 @@ final class EventEncoder {
         long elapsedMicros = Math.max(0, e.timestampMicros - run.startMicros);
         g.writeFieldName(e.type == EventType.RUN_COMPLETE ? DURATION_SECONDS : ELAPSED_SECONDS);
         writeFinite(elapsedMicros / 1e6);
+        if (e.type == EventType.RUN_START) {
+            g.writeFieldName(PARAMS);
+            writeParams();
+        }
         if (e.type == EventType.PROGRESS) {
             g.writeFieldName(ETA_SECONDS);
             writeNumberOrNull(etaSeconds(e, pct));
@@ -323,10 +367,86 @@ final class EventEncoder {
             g.writeFieldName(METRICS);
             problems |= writeMetrics(e.metricNames, e.metricValues);
         }
+        if (e.type == EventType.PROGRESS) {
+            g.writeFieldName(EPOCH);
+            writeCountOrNull(e.l1);
+            g.writeFieldName(STEP);
+            writeCountOrNull(e.l2);
+            g.writeFieldName(THROUGHPUT);
+            writeNumberOrNull(e.b1 ? throughputFromCount(e) : throughput(e.d2));
+        }
         g.writeEndObject();
         g.writeRaw('\n');
         g.flush();
         return problems;
+    }
+
+    private void writeCountOrNull(long count) throws IOException {
+        if (count < 0) {
+            generator.writeNull();
+        } else {
+            generator.writeNumber(count);
+        }
+    }
+
+    /** A throughput given by the caller: NaN, negative and infinite are written as null (-0.0 as 0). */
+    private static double throughput(double itemsPerSecond) {
+        return itemsPerSecond >= 0.0 && itemsPerSecond != Double.POSITIVE_INFINITY
+                ? itemsPerSecond + 0.0 : Double.NaN;
+    }
+
+    /**
+     * Items per second between the previous progress that carried an item count and this one,
+     * from their counts and timestamps. NaN (null) for the first count, for a count lower than
+     * the previous one (a new window starts there: a counter reset at an epoch or target), for
+     * no count, and when no time has passed (the window then stays open until time has passed).
+     */
+    private double throughputFromCount(EventSlot e) {
+        double items = e.d2;
+        if (Double.isNaN(items)) {
+            return Double.NaN;
+        }
+        long spent = e.timestampMicros - lastItemsMicros;
+        if (Double.isNaN(lastItems) || items < lastItems || spent < 0) {
+            lastItems = items;
+            lastItemsMicros = e.timestampMicros;
+            return Double.NaN;
+        }
+        if (spent == 0) {
+            return Double.NaN;
+        }
+        double rate = (items - lastItems) * 1e6 / spent;
+        lastItems = items;
+        lastItemsMicros = e.timestampMicros;
+        return rate;
+    }
+
+    /** The run's hyperparameters as an object, or null when there are none. */
+    private void writeParams() throws IOException {
+        if (paramNames.length == 0) {
+            generator.writeNull();
+            return;
+        }
+        generator.writeStartObject();
+        for (int i = 0; i < paramNames.length; i++) {
+            if (paramNames[i] == null) {
+                continue; // a duplicate once repaired: one key, one value
+            }
+            generator.writeFieldName(paramNames[i]);
+            Object v = paramValues[i];
+            if (v == null) {
+                generator.writeNull();
+            } else if (v instanceof String) {
+                writeString((String) v);
+            } else if (v instanceof Boolean) {
+                generator.writeBoolean((Boolean) v);
+            } else if (v instanceof Long) {
+                generator.writeNumber((Long) v);
+            } else {
+                writeNumberOrNull((Double) v);
+            }
+        }
+        generator.writeEndObject();
     }
 
     /** What a progress event says, as written (clamped): for the ETA and for heartbeats. */

@@ -17,8 +17,18 @@ final class EventSlot {
     int i1;
     /** progress: targets total. */
     int i2;
-    /** error: recoverable. */
+    /**
+     * error: recoverable; stage_change: the previous stage is the stream's current one (the
+     * encoder fills it in, in seq order); progress: {@link #d2} is a cumulative item count
+     * the encoder turns into a throughput, not a throughput.
+     */
     boolean b1;
+    /** progress: epoch, negative for none. */
+    long l1;
+    /** progress: step, negative for none. */
+    long l2;
+    /** progress: throughput in items per second (NaN for none), or an item count (see {@link #b1}). */
+    double d2;
     long timestampMicros;
     long seq;
     /** Problems found in the arguments so far ({@link ArgumentProblems} bits). */
@@ -29,10 +39,10 @@ final class EventSlot {
 
     void set(int type, String s1, String s2, double d1, int i1, int i2, boolean b1,
              long timestampMicros, long seq, int problems) {
-        set(type, s1, s2, d1, i1, i2, b1, timestampMicros, seq, problems, null, null);
+        set(type, s1, s2, d1, i1, i2, b1, -1, -1, Double.NaN, timestampMicros, seq, problems, null, null);
     }
 
-    void set(int type, String s1, String s2, double d1, int i1, int i2, boolean b1,
+    void set(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1, long l2, double d2,
              long timestampMicros, long seq, int problems, String[] metricNames, double[] metricValues) {
         this.type = type;
         this.s1 = s1;
@@ -41,6 +51,9 @@ final class EventSlot {
         this.i1 = i1;
         this.i2 = i2;
         this.b1 = b1;
+        this.l1 = l1;
+        this.l2 = l2;
+        this.d2 = d2;
         this.timestampMicros = timestampMicros;
         this.seq = seq;
         this.problems = problems;

@@ -44,6 +44,8 @@ public final class TrainingEventEmitterBuilder {
     public static final Duration MAX_EMIT_BLOCK_LIMIT = Duration.ofMillis(50);
     /** The most tags a run_start may carry. */
     public static final int MAX_TAGS = 32;
+    /** The most hyperparameters a run_start may carry. */
+    public static final int MAX_PARAMS = 32;
 
     final String runId;
     Path socketPath;
@@ -65,6 +67,7 @@ public final class TrainingEventEmitterBuilder {
     Duration warningInterval = Duration.ofSeconds(30);
     String worker;
     java.util.Map<String, String> tags;
+    java.util.Map<String, Object> params;
     boolean runStartEvent = true;
     Duration heartbeatInterval;
     UnaryOperator<String> environment = System::getenv;
@@ -214,6 +217,32 @@ public final class TrainingEventEmitterBuilder {
         return this;
     }
 
+    /**
+     * The run's hyperparameters, written once as the {@code params} object of the
+     * {@code run_start} event in the map's order, e.g.
+     * {@code Map.of("learning_rate", 0.05, "max_depth", 6, "objective", "binary:logistic")}.
+     * Values are written as strings, numbers (integers as integers), booleans or {@code null};
+     * anything else as its {@code String.valueOf}. At most {@value #MAX_PARAMS} with non-blank
+     * names; names and string values longer than 128 characters are cut (default: none).
+     *
+     * @param params name to value, copied now; {@code null} or empty for none
+     * @return this builder
+     * @throws IllegalArgumentException when the map cannot be read (another thread changing it)
+     */
+    public TrainingEventEmitterBuilder params(java.util.Map<String, ?> params) {
+        if (params == null || params.isEmpty()) {
+            this.params = null;
+            return this;
+        }
+        try {
+            this.params = new java.util.LinkedHashMap<>(params);
+        } catch (RuntimeException unreadable) {
+            throw new IllegalArgumentException("params(...) could not be read (" + unreadable
+                    + "): pass a map that no other thread changes, e.g. a copy");
+        }
+        return this;
+    }
+
     /** Whether the emitter starts with a {@code run_start} event (default {@code true}). */
     public TrainingEventEmitterBuilder runStartEvent(boolean emit) {
         this.runStartEvent = emit;
@@ -346,6 +375,7 @@ public final class TrainingEventEmitterBuilder {
                 throw new IllegalArgumentException(tagOrigin + " has a tag with a blank key: give every tag a name");
             }
         }
+        checkParams();
         Duration heartbeat = heartbeatInterval;
         if (heartbeat == null) {
             String seconds = setting(HEARTBEAT_PROPERTY, HEARTBEAT_ENV);
@@ -363,6 +393,21 @@ public final class TrainingEventEmitterBuilder {
                     + " ms: use at least 1 second");
         }
         return new EmitterConfig(this, socket, file, sync, journaled, workerId, tagMap, heartbeat);
+    }
+
+    private void checkParams() {
+        if (params == null) {
+            return;
+        }
+        if (params.size() > MAX_PARAMS) {
+            throw new IllegalArgumentException("params(...) has " + params.size() + " entries: use at most "
+                    + MAX_PARAMS + " (the ones worth seeing beside the run; log the rest elsewhere)");
+        }
+        for (String name : params.keySet()) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("params(...) has a blank or null name: give every parameter a name");
+            }
+        }
     }
 
     private java.util.Map<String, String> parseTags(String text) {

@@ -100,7 +100,7 @@ class HeartbeatTest {
         encode(EventType.PROGRESS, "training", "t", 50.0, 1, 2);
         JsonNode line = heartbeat();
         assertEquals(List.of("event_type", "stage", "progress_pct", "current_target", "targets_complete",
-                "targets_total", "run_id", "timestamp", "seq", "elapsed_seconds"), Lines.keys(line));
+                "targets_total", "run_id", "timestamp", "seq", "emitter_id", "elapsed_seconds"), Lines.keys(line));
     }
 
     @Test

@@ -206,7 +206,8 @@ class RunStartAndWorkerTest {
         for (JsonNode line : lines) {
             assertEquals(worker, line.get("worker").textValue(), "worker of " + line);
             List<String> keys = Lines.keys(line);
-            assertEquals(keys.indexOf("seq") + 1, keys.indexOf("worker"), "worker right after seq: " + keys);
+            assertEquals(keys.indexOf("seq") + 1, keys.indexOf("emitter_id"), "emitter_id right after seq: " + keys);
+            assertEquals(keys.indexOf("emitter_id") + 1, keys.indexOf("worker"), "worker right after emitter_id: " + keys);
         }
     }
 }

@@ -59,7 +59,7 @@ class WireFormatGoldenTest {
 
     static Stream<Arguments> seedCalls() {
         return Stream.of(
-                golden("emitProgress(stage, pct, target, complete, total): WIRE.md example",
+                golden("emitProgress(stage, pct, target, complete, total): the wire format's Python example",
                         e -> e.emitProgress("training", 60.0, "ret_5m", 3, 5),
                         """
                         {"event_type": "progress", "stage": "training", "progress_pct": 60.0, "current_target": "ret_5m", "targets_complete": 3, "targets_total": 5, "run_id": "run-1", "timestamp": "2026-01-21T12:34:56.123456+00:00"}"""),
@@ -67,6 +67,18 @@ class WireFormatGoldenTest {
                         e -> e.emitProgress("training", 60.0, "ret_5m", 3, 5, java.util.Map.of("loss", 0.25)),
                         """
                         {"event_type": "progress", "stage": "training", "progress_pct": 60.0, "current_target": "ret_5m", "targets_complete": 3, "targets_total": 5, "run_id": "run-1", "timestamp": "2026-01-21T12:34:56.123456+00:00"}"""),
+                golden("emitProgress(..., epoch, step, throughput, metrics): the seed's object, the loop's keys after timestamp",
+                        e -> e.emitProgress("training", 60.0, "ret_5m", 3, 5, 2, 1200, 512.5, java.util.Map.of("loss", 0.25)),
+                        """
+                        {"event_type": "progress", "stage": "training", "progress_pct": 60.0, "current_target": "ret_5m", "targets_complete": 3, "targets_total": 5, "run_id": "run-1", "timestamp": "2026-01-21T12:34:56.123456+00:00"}"""),
+                golden("emitProgressWithItemCount(...): the seed's object, the loop's keys after timestamp",
+                        e -> e.emitProgressWithItemCount("training", 60.0, "ret_5m", 3, 5, 2, 1200, 65_536, null),
+                        """
+                        {"event_type": "progress", "stage": "training", "progress_pct": 60.0, "current_target": "ret_5m", "targets_complete": 3, "targets_total": 5, "run_id": "run-1", "timestamp": "2026-01-21T12:34:56.123456+00:00"}"""),
+                golden("emitStageChange(new) as the first event: previous null",
+                        e -> e.emitStageChange("ranking"),
+                        """
+                        {"event_type": "stage_change", "previous_stage": null, "new_stage": "ranking", "run_id": "run-1", "timestamp": "2026-01-21T12:34:56.123456+00:00"}"""),
                 golden("emitTargetComplete(..., metrics): the seed's object, metrics after timestamp",
                         e -> e.emitTargetComplete("ret_5m", TargetStatus.SUCCESS, 3, 0.6512, java.util.Map.of("f1", 0.5)),
                         """
@@ -255,7 +267,7 @@ class WireFormatGoldenTest {
         assertEquals(1, line.get("seq").longValue(), "run_start is the first line of an emitter");
         assertEquals("run-1", line.get("run_id").textValue());
         assertEquals(List.of("event_type", "pid", "host", "jvm_version", "start_time", "tags", "run_id", "timestamp",
-                "seq", "elapsed_seconds"), keys(line));
+                "seq", "emitter_id", "elapsed_seconds", "params"), keys(line));
     }
 
     /** Exactly the additive keys of docs/wire-format.md after timestamp, in order, and nothing else. */
@@ -263,10 +275,11 @@ class WireFormatGoldenTest {
         List<String> keys = keys(line);
         List<String> additive = keys.subList(keys.indexOf("timestamp") + 1, keys.size());
         List<String> expected = switch (line.get("event_type").textValue()) {
-            case "progress" -> List.of("seq", "elapsed_seconds", "eta_seconds", "metrics");
-            case "target_complete" -> List.of("seq", "elapsed_seconds", "metrics");
-            case "run_complete" -> List.of("seq", "duration_seconds");
-            default -> List.of("seq", "elapsed_seconds");
+            case "progress" -> List.of("seq", "emitter_id", "elapsed_seconds", "eta_seconds", "metrics", "epoch", "step",
+                    "throughput");
+            case "target_complete" -> List.of("seq", "emitter_id", "elapsed_seconds", "metrics");
+            case "run_complete" -> List.of("seq", "emitter_id", "duration_seconds");
+            default -> List.of("seq", "emitter_id", "elapsed_seconds");
         };
         assertEquals(expected, additive, "additive keys of " + line);
     }

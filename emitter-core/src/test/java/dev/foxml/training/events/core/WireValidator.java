@@ -37,9 +37,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Checks lines of training events as strictly as {@code /work/shared/WIRE.md} and its two
- * readers demand: the seed's Python bridge ({@code json.loads} per line of a text-mode file) and
- * its Rust view (serde into {@code usize} / {@code f64} / {@code String} fields). A line that
+ * Checks lines of training events as strictly as {@code docs/wire-format.md} and its two known
+ * readers demand: the Python bridge ({@code json.loads} per line of a text-mode file) and the
+ * Rust view (serde into {@code usize} / {@code f64} / {@code String} fields). A line that
  * passes here is read by both; a line that fails names the rule it broke.
  *
  * <pre>{@code
@@ -53,13 +53,15 @@ import java.util.stream.Collectors;
  *   <li>UTF-8, ending in exactly one {@code '\n'}, with no other raw {@code '\n'} or {@code '\r'}
  *       (Python's text mode splits on both);</li>
  *   <li>one strict JSON object: no NaN/Infinity, no comments, no trailing tokens, no duplicate keys;</li>
- *   <li>keys in WIRE.md's order: {@code event_type}, the fields of its type, {@code run_id},
+ *   <li>keys in the wire order: {@code event_type}, the fields of its type, {@code run_id},
  *       {@code timestamp}; then the additive keys of {@code docs/wire-format.md} in their order:
- *       {@code seq} (an integer ≥ 1), {@code worker} (a string, only when configured),
- *       {@code elapsed_seconds} ({@code duration_seconds} for {@code run_complete}), and for
- *       {@code progress} {@code eta_seconds} and {@code metrics}, for {@code target_complete}
- *       {@code metrics}; after those, only keys this validator does not know (WIRE.md "How it may
- *       grow");</li>
+ *       {@code seq} (an integer ≥ 1), {@code emitter_id} (16 lowercase hex characters),
+ *       {@code worker} (a string, only when configured), {@code elapsed_seconds}
+ *       ({@code duration_seconds} for {@code run_complete}), and for {@code progress}
+ *       {@code eta_seconds}, {@code metrics}, {@code epoch}, {@code step}, {@code throughput}, for
+ *       {@code target_complete} {@code metrics}, for {@code run_start} {@code params}; after those,
+ *       only keys this validator does not know (the compatibility rules: keys may be added at the
+ *       end);</li>
  *   <li>only the seven known event types ({@code progress}, {@code stage_change},
  *       {@code target_complete}, {@code run_complete}, {@code error}, {@code run_start},
  *       {@code heartbeat}); every field of the type present, with its WIRE type: counts are integer
@@ -93,19 +95,25 @@ final class WireValidator {
 
     private enum Kind {
         STRING, OPTIONAL_STRING, PERCENT, OPTIONAL_NUMBER, COUNT, BOOLEAN, TARGET_STATUS, RUN_STATUS,
-        PID, TIMESTAMP, TAGS, SECONDS, OPTIONAL_SECONDS, METRICS
+        PID, TIMESTAMP, TAGS, SECONDS, OPTIONAL_SECONDS, METRICS, OPTIONAL_COUNT, PARAMS
     }
+
+    /** At most this many hyperparameters are written on run_start. */
+    static final int MAX_PARAMS = 32;
+
+    private static final Pattern EMITTER_ID = Pattern.compile("^[0-9a-f]{16}$");
 
     /** At most this many metrics are written per event. */
     static final int MAX_METRICS = 64;
 
-    /** WIRE.md's table and the new types: for each event type, its fields in order. */
+    /** The original five types and the new ones: for each event type, its fields in order. */
     private static final Map<String, Map<String, Kind>> SCHEMA = new LinkedHashMap<>();
     /** The additive keys each type carries after {@code seq} and the optional {@code worker}, in order. */
     private static final Map<String, Map<String, Kind>> TRAILING = new LinkedHashMap<>();
     /** Every additive key this validator knows; one of them out of its place is an error, not an unknown key. */
     private static final Set<String> KNOWN_ADDITIVE =
-            Set.of("seq", "worker", "elapsed_seconds", "duration_seconds", "eta_seconds", "metrics");
+            Set.of("seq", "emitter_id", "worker", "elapsed_seconds", "duration_seconds", "eta_seconds", "metrics",
+                    "epoch", "step", "throughput", "params");
 
     static {
         SCHEMA.put("progress", fields(
@@ -148,7 +156,13 @@ final class WireValidator {
         TRAILING.put("progress", fields(
                 "elapsed_seconds", Kind.SECONDS,
                 "eta_seconds", Kind.OPTIONAL_SECONDS,
-                "metrics", Kind.METRICS));
+                "metrics", Kind.METRICS,
+                "epoch", Kind.OPTIONAL_COUNT,
+                "step", Kind.OPTIONAL_COUNT,
+                "throughput", Kind.OPTIONAL_SECONDS));
+        TRAILING.put("run_start", fields(
+                "elapsed_seconds", Kind.SECONDS,
+                "params", Kind.PARAMS));
         TRAILING.put("target_complete", fields(
                 "elapsed_seconds", Kind.SECONDS,
                 "metrics", Kind.METRICS));
@@ -346,6 +360,7 @@ final class WireValidator {
         expectedOrder.add("run_id");
         expectedOrder.add("timestamp");
         expectedOrder.add("seq");
+        expectedOrder.add("emitter_id");
         if (event.has("worker")) {
             expectedOrder.add("worker");
         }
@@ -375,6 +390,10 @@ final class WireValidator {
         JsonNode seq = event.get("seq");
         if (tokens.get("seq") != JsonToken.VALUE_NUMBER_INT || !seq.canConvertToLong() || seq.longValue() < 1) {
             throw fail("seq is not an integer >= 1 written as an integer", line);
+        }
+        JsonNode emitterId = event.get("emitter_id");
+        if (!emitterId.isTextual() || !EMITTER_ID.matcher(emitterId.textValue()).matches()) {
+            throw fail("emitter_id is not 16 lowercase hex characters", line);
         }
         if (event.has("worker") && !event.get("worker").isTextual()) {
             throw fail("worker is not a string", line);
@@ -486,6 +505,36 @@ final class WireValidator {
                         && (!value.isNumber() || !Double.isFinite(value.doubleValue()) || value.doubleValue() < 0.0)) {
                     throw fail(name + " is not a finite number >= 0 or null", line);
                 }
+                break;
+            case OPTIONAL_COUNT:
+                if (value.isNull()) {
+                    break;
+                }
+                if (token != JsonToken.VALUE_NUMBER_INT) {
+                    throw fail(name + " is neither null nor written as an integer (" + token + ")", line);
+                }
+                if (!value.canConvertToLong() || value.longValue() < 0) {
+                    throw fail(name + " is not an integer >= 0 that fits 64 bits", line);
+                }
+                break;
+            case PARAMS:
+                if (value.isNull()) {
+                    break;
+                }
+                if (!value.isObject()) {
+                    throw fail(name + " is neither an object nor null", line);
+                }
+                if (value.size() > MAX_PARAMS) {
+                    throw fail(name + " has " + value.size() + " entries; at most " + MAX_PARAMS + " are written", line);
+                }
+                value.fields().forEachRemaining(param -> {
+                    JsonNode v = param.getValue();
+                    boolean scalar = v.isNull() || v.isTextual() || v.isBoolean()
+                            || (v.isNumber() && Double.isFinite(v.doubleValue()));
+                    if (!scalar) {
+                        throw fail(name + "." + param.getKey() + " is not a string, finite number, boolean or null", line);
+                    }
+                });
                 break;
             case METRICS:
                 if (value.isNull()) {

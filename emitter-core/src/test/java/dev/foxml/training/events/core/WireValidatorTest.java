@@ -24,27 +24,29 @@ class WireValidatorTest {
     private static final String TS = "\"timestamp\": \"2026-01-21T12:34:56.123456+00:00\"";
     private static final String PROGRESS = "{\"event_type\": \"progress\", \"stage\": \"training\", \"progress_pct\": 60.0,"
             + " \"current_target\": \"ret_5m\", \"targets_complete\": 3, \"targets_total\": 5, \"run_id\": \"run-1\","
-            + " " + TS + ", \"seq\": 1, \"elapsed_seconds\": 12.5, \"eta_seconds\": 8.25, \"metrics\": {\"loss\": 0.25}}\n";
+            + " " + TS + ", \"seq\": 1, \"emitter_id\": \"0123456789abcdef\", \"elapsed_seconds\": 12.5, \"eta_seconds\": 8.25, \"metrics\": {\"loss\": 0.25},"
+            + " \"epoch\": 3, \"step\": 1200, \"throughput\": 512.5}\n";
     private static final String TARGET = "{\"event_type\": \"target_complete\", \"target\": \"t\", \"status\": \"failed\","
             + " \"models_trained\": 0, \"best_auc\": null, \"run_id\": \"r\","
-            + " " + TS + ", \"seq\": 7, \"elapsed_seconds\": 0.0, \"metrics\": null}\n";
+            + " " + TS + ", \"seq\": 7, \"emitter_id\": \"0123456789abcdef\", \"elapsed_seconds\": 0.0, \"metrics\": null}\n";
     private static final String ERROR = "{\"event_type\": \"error\", \"error_message\": \"m\", \"error_type\": \"t\","
-            + " \"recoverable\": true, \"run_id\": \"r\", " + TS + ", \"seq\": 2, \"elapsed_seconds\": 1}\n";
+            + " \"recoverable\": true, \"run_id\": \"r\", " + TS + ", \"seq\": 2, \"emitter_id\": \"0123456789abcdef\", \"elapsed_seconds\": 1}\n";
     private static final String STAGE_CHANGE = "{\"event_type\": \"stage_change\", \"previous_stage\": null,"
-            + " \"new_stage\": \"x\", \"run_id\": \"r\", " + TS + ", \"seq\": 3, \"elapsed_seconds\": 2.000001}\n";
+            + " \"new_stage\": \"x\", \"run_id\": \"r\", " + TS + ", \"seq\": 3, \"emitter_id\": \"0123456789abcdef\", \"elapsed_seconds\": 2.000001}\n";
     private static final String RUN_COMPLETE = "{\"event_type\": \"run_complete\", \"status\": \"cancelled\", \"run_id\": \"r\","
-            + " " + TS + ", \"seq\": 4, \"duration_seconds\": 3.5}\n";
+            + " " + TS + ", \"seq\": 4, \"emitter_id\": \"0123456789abcdef\", \"duration_seconds\": 3.5}\n";
     private static final String RUN_START = "{\"event_type\": \"run_start\", \"pid\": 4242, \"host\": \"gpu-7\","
             + " \"jvm_version\": \"17.0.15+6\", \"start_time\": \"2026-01-21T12:34:56.000001+00:00\","
             + " \"tags\": {\"experiment\": \"baseline\", \"seed\": null}, \"run_id\": \"r\", " + TS + ","
-            + " \"seq\": 1, \"elapsed_seconds\": 0.000123}\n";
+            + " \"seq\": 1, \"emitter_id\": \"0123456789abcdef\", \"elapsed_seconds\": 0.000123,"
+            + " \"params\": {\"learning_rate\": 0.05, \"max_depth\": 6, \"early_stopping\": true, \"objective\": \"binary:logistic\", \"warm_start\": null}}\n";
     private static final String HEARTBEAT = "{\"event_type\": \"heartbeat\", \"stage\": \"training\", \"progress_pct\": 40,"
             + " \"current_target\": \"ret_5m\", \"targets_complete\": 2, \"targets_total\": 5, \"run_id\": \"r\","
-            + " " + TS + ", \"seq\": 9, \"elapsed_seconds\": 31.0}\n";
+            + " " + TS + ", \"seq\": 9, \"emitter_id\": \"0123456789abcdef\", \"elapsed_seconds\": 31.0}\n";
 
-    /** The line with {@code "worker": "rank-0"} where it belongs: right after seq. */
+    /** The line with {@code "worker": "rank-0"} where it belongs: right after seq and emitter_id. */
     private static String withWorker(String line) {
-        return line.replaceFirst("(\"seq\": \\d+)", "$1, \"worker\": \"rank-0\"");
+        return line.replaceFirst("(\"emitter_id\": \"[0-9a-f]+\")", "$1, \"worker\": \"rank-0\"");
     }
 
     static Stream<Arguments> accepted() {
@@ -53,7 +55,7 @@ class WireValidatorTest {
                 Arguments.of("integer percent", PROGRESS.replace("60.0", "60")),
                 Arguments.of("null percent", PROGRESS.replace("60.0", "null")),
                 Arguments.of("null current_target", PROGRESS.replace("\"ret_5m\"", "null")),
-                Arguments.of("unknown additive keys at the end", PROGRESS.replace("}}\n", "}, \"host\": {\"a\": [1]}}\n")),
+                Arguments.of("unknown additive keys at the end", PROGRESS.replace("512.5}\n", "512.5, \"host\": {\"a\": [1]}}\n")),
                 Arguments.of("no white space", PROGRESS.replace(", ", ",").replace(": ", ":")),
                 Arguments.of("escaped pair and raw UTF-8", PROGRESS.replace("ret_5m", "\\ud83d\\ude00 \u00e4\u20ac")),
                 Arguments.of("null eta", PROGRESS.replace("8.25", "null")),
@@ -63,6 +65,12 @@ class WireValidatorTest {
                 Arguments.of("null metric value", PROGRESS.replace("0.25", "null")),
                 Arguments.of("64 metrics", PROGRESS.replace("{\"loss\": 0.25}", metrics(64))),
                 Arguments.of("progress with worker", withWorker(PROGRESS)),
+                Arguments.of("progress without epoch, step, throughput", PROGRESS.replace("3, \"step\": 1200, \"throughput\": 512.5", "null, \"step\": null, \"throughput\": null")),
+                Arguments.of("epoch 0, step 0, throughput 0", PROGRESS.replace("3, \"step\": 1200, \"throughput\": 512.5", "0, \"step\": 0, \"throughput\": 0")),
+                Arguments.of("integer throughput", PROGRESS.replace("512.5", "512")),
+                Arguments.of("run_start without params", RUN_START.replace(PARAMS, "null")),
+                Arguments.of("run_start with empty params", RUN_START.replace(PARAMS, "{}")),
+                Arguments.of("32 params", RUN_START.replace(PARAMS, metrics(32))),
                 Arguments.of("target_complete", TARGET),
                 Arguments.of("target_complete with metrics", TARGET.replace("\"metrics\": null", "\"metrics\": {\"acc\": 1}")),
                 Arguments.of("error", ERROR),
@@ -88,6 +96,9 @@ class WireValidatorTest {
         return sb.append('}').toString();
     }
 
+    private static final String PARAMS = "{\"learning_rate\": 0.05, \"max_depth\": 6, \"early_stopping\": true,"
+            + " \"objective\": \"binary:logistic\", \"warm_start\": null}";
+
     static Stream<Arguments> rejected() {
         return Stream.of(
                 Arguments.of("no newline", PROGRESS.trim()),
@@ -99,11 +110,11 @@ class WireValidatorTest {
                 Arguments.of("Infinity", PROGRESS.replace("60.0", "Infinity")),
                 Arguments.of("overflowing float", TARGET.replace("null", "1e400")),
                 Arguments.of("trailing tokens", PROGRESS.replace("\n", "{}\n")),
-                Arguments.of("trailing comma", PROGRESS.replace("}}\n", "},}\n")),
+                Arguments.of("trailing comma", PROGRESS.replace("512.5}\n", "512.5,}\n")),
                 Arguments.of("comment", PROGRESS.replace("{", "/* c */{")),
                 Arguments.of("single quotes", PROGRESS.replace("\"ret_5m\"", "'ret_5m'")),
                 Arguments.of("raw tab in a string", PROGRESS.replace("ret_5m", "ret\t5m")),
-                Arguments.of("duplicate key", PROGRESS.replace("}}\n", "}, \"stage\": \"x\"}\n")),
+                Arguments.of("duplicate key", PROGRESS.replace("512.5}\n", "512.5, \"stage\": \"x\"}\n")),
                 Arguments.of("not an object", "[1]\n"),
                 Arguments.of("unknown event type", ERROR.replace("\"error\"", "\"checkpoint\"")),
                 Arguments.of("keys out of order", PROGRESS.replace("\"targets_complete\": 3, \"targets_total\": 5",
@@ -113,7 +124,7 @@ class WireValidatorTest {
                 Arguments.of("extra key before timestamp", PROGRESS.replace("\"run_id\"", "\"x\": 1, \"run_id\"")),
                 Arguments.of("missing field", PROGRESS.replace(" \"current_target\": \"ret_5m\",", "")),
                 Arguments.of("no seq", PROGRESS.replace(", \"seq\": 1", "")),
-                Arguments.of("seq after elapsed_seconds", ERROR.replace("\"seq\": 2, \"elapsed_seconds\": 1", "\"elapsed_seconds\": 1, \"seq\": 2")),
+                Arguments.of("seq after elapsed_seconds", ERROR.replace("\"seq\": 2, \"emitter_id\": \"0123456789abcdef\", \"elapsed_seconds\": 1", "\"emitter_id\": \"0123456789abcdef\", \"elapsed_seconds\": 1, \"seq\": 2")),
                 Arguments.of("additive key before seq", PROGRESS.replace("\"seq\": 1", "\"pid\": 9, \"seq\": 1")),
                 Arguments.of("seq negative", PROGRESS.replace("\"seq\": 1", "\"seq\": -1")),
                 Arguments.of("seq 0", PROGRESS.replace("\"seq\": 1", "\"seq\": 0")),
@@ -179,7 +190,35 @@ class WireValidatorTest {
                 Arguments.of("heartbeat percent above 100", HEARTBEAT.replace("40", "101")),
                 Arguments.of("heartbeat count as float", HEARTBEAT.replace("\"targets_complete\": 2", "\"targets_complete\": 2.0")),
                 Arguments.of("heartbeat stage a number", HEARTBEAT.replace("\"training\"", "1")),
-                Arguments.of("heartbeat without targets_total", HEARTBEAT.replace(", \"targets_total\": 5", "")));
+                Arguments.of("heartbeat without targets_total", HEARTBEAT.replace(", \"targets_total\": 5", "")),
+                // emitter_id
+                Arguments.of("no emitter_id", ERROR.replace("\"emitter_id\": \"0123456789abcdef\", ", "")),
+                Arguments.of("emitter_id upper case", ERROR.replace("0123456789abcdef", "0123456789ABCDEF")),
+                Arguments.of("emitter_id too short", ERROR.replace("0123456789abcdef", "0123456789abcde")),
+                Arguments.of("emitter_id a number", ERROR.replace("\"0123456789abcdef\"", "123456789")),
+                Arguments.of("emitter_id null", ERROR.replace("\"0123456789abcdef\"", "null")),
+                Arguments.of("emitter_id before seq", ERROR.replace("\"seq\": 2, \"emitter_id\": \"0123456789abcdef\"", "\"emitter_id\": \"0123456789abcdef\", \"seq\": 2")),
+                Arguments.of("worker before emitter_id", ERROR.replace("\"emitter_id\": \"0123456789abcdef\", ", "\"worker\": \"w\", \"emitter_id\": \"0123456789abcdef\", ")),
+                // epoch, step, throughput
+                Arguments.of("progress without epoch", PROGRESS.replace(" \"epoch\": 3,", "")),
+                Arguments.of("progress without throughput", PROGRESS.replace(", \"throughput\": 512.5", "")),
+                Arguments.of("step before epoch", PROGRESS.replace("\"epoch\": 3, \"step\": 1200", "\"step\": 1200, \"epoch\": 3")),
+                Arguments.of("epoch before metrics", PROGRESS.replace("\"metrics\": {\"loss\": 0.25}, \"epoch\": 3", "\"epoch\": 3, \"metrics\": {\"loss\": 0.25}")),
+                Arguments.of("negative epoch", PROGRESS.replace("\"epoch\": 3", "\"epoch\": -1")),
+                Arguments.of("epoch as float", PROGRESS.replace("\"epoch\": 3", "\"epoch\": 3.0")),
+                Arguments.of("step as string", PROGRESS.replace("1200", "\"1200\"")),
+                Arguments.of("negative throughput", PROGRESS.replace("512.5", "-1.5")),
+                Arguments.of("throughput as string", PROGRESS.replace("512.5", "\"fast\"")),
+                Arguments.of("epoch on a heartbeat", HEARTBEAT.replace("31.0}", "31.0, \"epoch\": 1}")),
+                Arguments.of("throughput on target_complete", TARGET.replace("\"metrics\": null", "\"metrics\": null, \"throughput\": 1")),
+                // params
+                Arguments.of("run_start without params", RUN_START.replace(", \"params\": " + PARAMS, "")),
+                Arguments.of("params before elapsed_seconds", RUN_START.replace("\"elapsed_seconds\": 0.000123, \"params\": " + PARAMS, "\"params\": " + PARAMS + ", \"elapsed_seconds\": 0.000123")),
+                Arguments.of("params as array", RUN_START.replace(PARAMS, "[1]")),
+                Arguments.of("param value an object", RUN_START.replace("\"binary:logistic\"", "{\"a\": 1}")),
+                Arguments.of("param value an array", RUN_START.replace("\"binary:logistic\"", "[1, 2]")),
+                Arguments.of("33 params", RUN_START.replace(PARAMS, metrics(33))),
+                Arguments.of("params on a progress", PROGRESS.replace("512.5}", "512.5, \"params\": null}")));
     }
 
     @ParameterizedTest(name = "accepts {0}")
@@ -210,7 +249,12 @@ class WireValidatorTest {
             "metrics on an error", "eta on a heartbeat", "run_start pid 0", "run_start pid as string",
             "run_start null host", "run_start null jvm_version", "run_start start_time with Z",
             "run_start tags as array", "run_start tag value a number", "run_start without tags key",
-            "heartbeat percent above 100", "heartbeat stage a number", "heartbeat without targets_total");
+            "heartbeat percent above 100", "heartbeat stage a number", "heartbeat without targets_total",
+            "no emitter_id", "emitter_id upper case", "emitter_id too short", "emitter_id a number", "emitter_id null",
+            "progress without epoch", "progress without throughput", "negative epoch", "step as string",
+            "negative throughput", "throughput as string", "epoch on a heartbeat", "throughput on target_complete",
+            "run_start without params", "params as array", "param value an object", "param value an array",
+            "33 params", "params on a progress");
 
     static Stream<Arguments> rejectedBySchema() {
         return rejected().filter(a -> SCHEMA_REJECTS.contains((String) a.get()[0]));

@@ -33,6 +33,8 @@ final class BenchEvents {
     static final String ERROR_MESSAGE = "CUDA out of memory while training ret_5m";
     static final String ERROR_TYPE = "java.lang.IllegalStateException";
     static final boolean RECOVERABLE = true;
+    static final long EPOCH = 7;
+    static final double THROUGHPUT = 2048.5;
 
     private BenchEvents() {
     }

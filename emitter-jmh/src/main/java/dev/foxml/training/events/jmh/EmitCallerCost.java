@@ -75,6 +75,42 @@ public abstract class EmitCallerCost extends SocketEmitterState {
         allocation.end(allocated, BURST);
     }
 
+    /** A training loop's progress: epoch, step and throughput (the loop index as the step). */
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public void emitProgressWithEpochStepThroughput() {
+        DefaultTrainingEventEmitter e = emitter;
+        long allocated = allocation.start();
+        for (int i = 0; i < BURST; i++) {
+            e.emitProgress(STAGE, PCT, null, 0, 0, EPOCH, i, THROUGHPUT, null);
+        }
+        allocation.end(allocated, BURST);
+    }
+
+    /** As above, the emitter computing the throughput from a count of items processed. */
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public void emitProgressWithItemCount() {
+        DefaultTrainingEventEmitter e = emitter;
+        long allocated = allocation.start();
+        for (int i = 0; i < BURST; i++) {
+            e.emitProgressWithItemCount(STAGE, PCT, null, 0, 0, EPOCH, i, 256L * i, null);
+        }
+        allocation.end(allocated, BURST);
+    }
+
+    /** A stage change whose previous stage the emitter remembers. */
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public void emitStageChangeRemembered() {
+        DefaultTrainingEventEmitter e = emitter;
+        long allocated = allocation.start();
+        for (int i = 0; i < BURST; i++) {
+            e.emitStageChange(NEW_STAGE);
+        }
+        allocation.end(allocated, BURST);
+    }
+
     @Benchmark
     @OperationsPerInvocation(BURST)
     public void emitStageChange() {
