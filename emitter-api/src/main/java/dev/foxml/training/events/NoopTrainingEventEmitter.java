@@ -4,6 +4,8 @@ package dev.foxml.training.events;
 final class NoopTrainingEventEmitter implements TrainingEventEmitter {
 
     private final String runId;
+    private volatile boolean closed;
+    private volatile boolean runComplete;
 
     NoopTrainingEventEmitter(String runId) {
         this.runId = runId;
@@ -17,8 +19,10 @@ final class NoopTrainingEventEmitter implements TrainingEventEmitter {
     @Override public void emitTargetComplete(String target, TargetStatus status) { }
     @Override public void emitTargetComplete(String target, TargetStatus status, int modelsTrained,
                                              double bestAuc) { }
-    @Override public void emitRunComplete(RunStatus status) { }
+    @Override public void emitRunComplete(RunStatus status) { runComplete = true; }
     @Override public void emitError(String errorMessage, String errorType, boolean recoverable) { }
     @Override public boolean flush() { return true; }
-    @Override public void close() { }
+    @Override public void close() { closed = true; }
+    @Override public boolean isRunComplete() { return runComplete; }
+    @Override public boolean isClosed() { return closed; }
 }

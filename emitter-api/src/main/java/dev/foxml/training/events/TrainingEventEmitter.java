@@ -179,12 +179,37 @@ public interface TrainingEventEmitter extends AutoCloseable {
     }
 
     /**
-     * Reports the end of the run. Later calls of this method are still written; the first one
-     * marks the run as complete, so that closing the emitter does not add a {@code cancelled}.
+     * Reports the end of the run. An emitter writes one {@code run_complete}, whoever sends it
+     * (this method, a {@link TrainingRun}, {@link TrainingEvents#run(String, RunBody)}, or
+     * {@link #close()}'s {@code cancelled}): the first one wins; a later one is not written,
+     * counted in {@link #stats()} ({@link EmitterStats#droppedExtraRunComplete()}) and warned
+     * about once. Events of other types emitted after it are still written (an error found while
+     * saving the model, a late metric), but no heartbeat follows it.
      *
      * @param status how the run ended; {@code null} is written as {@code "failed"}
      */
     void emitRunComplete(RunStatus status);
+
+    /**
+     * Whether this emitter has accepted a {@code run_complete}, after which a further one is not
+     * written. A {@link TrainingRun} asks before reporting its own. Implementations that do not
+     * track it return {@code false}.
+     *
+     * @return {@code true} once a {@code run_complete} was accepted
+     */
+    default boolean isRunComplete() {
+        return false;
+    }
+
+    /**
+     * Whether {@link #close()} was called. {@link TrainingEvents} no longer uses a closed emitter as
+     * its current one. Implementations that do not track it return {@code false}.
+     *
+     * @return {@code true} once the emitter was closed
+     */
+    default boolean isClosed() {
+        return false;
+    }
 
     /**
      * Reports an error.
@@ -223,13 +248,21 @@ public interface TrainingEventEmitter extends AutoCloseable {
     /**
      * Delivers what is still queued (within the implementation's close deadline), reports the
      * run as {@link RunStatus#CANCELLED} if it never completed, and releases the socket and file.
-     * Idempotent; never throws. Events emitted after close are counted as dropped.
+     * Idempotent; never throws. Events emitted after close are counted as dropped. A closed
+     * emitter is no longer {@link TrainingEvents#current()}.
      */
     @Override
     void close();
 
     /**
      * A snapshot of what this emitter has done so far. Never throws.
+     *
+     * <p>The snapshot is asynchronous: events are written by a background thread (unless the
+     * emitter is synchronous), so right after an emit call {@link EmitterStats#emitted()} counts it
+     * while {@code writtenToSocket}, {@code writtenToFile} and the loss counters may not yet.
+     * Call {@link #flush()} first for counts that cover every event emitted before it (or
+     * {@link #close()}, after which they no longer change but for late emits counted as
+     * {@code droppedClosed}).
      *
      * @return the counters; all zeros for the no-op emitter
      */

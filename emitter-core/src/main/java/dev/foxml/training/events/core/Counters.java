@@ -13,6 +13,7 @@ final class Counters {
     final AtomicLong droppedQueueFull = new AtomicLong();
     final AtomicLong droppedUnwritable = new AtomicLong();
     final AtomicLong droppedClosed = new AtomicLong();
+    final AtomicLong droppedExtraRunComplete = new AtomicLong();
     final AtomicLong reconnects = new AtomicLong();
     final AtomicLong invalidArguments = new AtomicLong();
     final AtomicLong socketErrors = new AtomicLong();
@@ -21,6 +22,7 @@ final class Counters {
     EmitterStats snapshot() {
         return new EmitterStats(emitted.get(), writtenToSocket.get(), writtenToFile.get(),
                 replayed.get(), droppedQueueFull.get(), droppedUnwritable.get(), droppedClosed.get(),
-                reconnects.get(), invalidArguments.get(), socketErrors.get(), fileErrors.get());
+                droppedExtraRunComplete.get(), reconnects.get(), invalidArguments.get(), socketErrors.get(),
+                fileErrors.get());
     }
 }

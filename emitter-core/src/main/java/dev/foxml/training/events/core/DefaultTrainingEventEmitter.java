@@ -379,6 +379,11 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                 counters.droppedClosed.incrementAndGet();
                 return;
             }
+            if (type == EventType.RUN_COMPLETE && runCompleted) {
+                // Checked again under the lock, for two run_completes racing.
+                dropExtraRunComplete();
+                return;
+            }
             long now = clock.nowMicros();
             if (slots == null) {
                 emitSynchronously(type, s1, s2, d1, i1, i2, b1, l1, l2, d2, now, problems, metricNames, metricValues);
@@ -395,6 +400,18 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     private static final int QUEUED = 0;
     private static final int CLOSED = 1;
     private static final int RING_FULL = 2;
+    private static final int EXTRA_RUN_COMPLETE = 3;
+
+    /**
+     * A run_complete after the first: the first one wins (a trainer's own
+     * {@code emitRunComplete(FAILED)} inside a run scope that then reports success), so the
+     * stream ends with the status that was reported first. Counted and warned once; no seq used.
+     */
+    private void dropExtraRunComplete() {
+        counters.droppedExtraRunComplete.incrementAndGet();
+        log.warnOnce("a run_complete was emitted after the run had completed and was not written:"
+                + " an emitter writes one run_complete, the first (see stats().droppedExtraRunComplete())");
+    }
 
     /**
      * The hot path, kept small so that the JIT inlines it into the emit methods: one lock, the
@@ -424,6 +441,10 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             counters.droppedClosed.incrementAndGet();
             return CLOSED;
         }
+        if (type == EventType.RUN_COMPLETE && runCompleted) {
+            dropExtraRunComplete();
+            return EXTRA_RUN_COMPLETE;
+        }
         long t = tail;
         if (t - consumed >= slots.length || overflowSize != 0) {
             return RING_FULL;
@@ -449,7 +470,8 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
      * The ring was full: the overflow (which keeps emit order) takes the event, or, when that is
      * full too, the call waits for room within maxEmitBlock and then drops the event, counted.
      *
-     * @return whether the event was queued (not dropped: queues full, or the emitter closed)
+     * @return whether the event was queued (not dropped: queues full, the emitter closed, or a
+     *     run_complete after the first)
      */
     private boolean enqueueSlowly(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1,
                                   long l2, double d2, long now, int problems, String[] metricNames,
@@ -501,6 +523,10 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         try {
             if (closed && Thread.currentThread() != closingThread) {
                 counters.droppedClosed.incrementAndGet();
+                return;
+            }
+            if (type == EventType.RUN_COMPLETE && runCompleted) {
+                dropExtraRunComplete();
                 return;
             }
             callerSlot.set(type, s1, s2, d1, i1, i2, b1, l1, l2, d2, now, nextSeq, problems, metricNames,
@@ -783,6 +809,16 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     }
 
     @Override
+    public boolean isRunComplete() {
+        return runCompleted;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
     public EmitterStats stats() {
         long emitted;
         producerLock.lock();
@@ -793,7 +829,8 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         }
         EmitterStats s = counters.snapshot();
         return new EmitterStats(emitted, s.writtenToSocket(), s.writtenToFile(), s.replayed(),
-                s.droppedQueueFull(), s.droppedUnwritable(), s.droppedClosed(), s.reconnects(),
+                s.droppedQueueFull(), s.droppedUnwritable(), s.droppedClosed(), s.droppedExtraRunComplete(),
+                s.reconnects(),
                 s.invalidArguments(), s.socketErrors(), s.fileErrors());
     }
 }

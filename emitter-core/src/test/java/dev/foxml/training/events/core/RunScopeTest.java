@@ -75,7 +75,7 @@ class RunScopeTest {
     // ---- the run scope ----
 
     @Test
-    void startThenCloseReportsSuccessOnceAndShutsTheEmitterDown() {
+    void startThenCloseAfterMarkSucceededReportsSuccessOnceAndShutsTheEmitterDown() {
         TrainingEventEmitter emitter;
         try (TrainingRun run = TrainingEvents.start("run-scope")) {
             emitter = run.emitter();
@@ -84,6 +84,7 @@ class RunScopeTest {
             assertInstanceOf(DefaultTrainingEventEmitter.class, emitter, "emitter-core found through ServiceLoader");
             TrainingEvents.emitStageChange(null, "training");
             TrainingEvents.emitProgress("training", 50.0);
+            run.markSucceeded();
         }
         assertFalse(TrainingEvents.isInitialized(), "closing the run leaves no emitter current");
 
@@ -173,6 +174,7 @@ class RunScopeTest {
             TrainingEvents.emitError(new IOException(), false);
             TrainingEvents.emitError((Throwable) null, true);
             run.emitter().emitError(new ArithmeticException("/ by zero"), false);
+            run.markSucceeded();
         }
         List<JsonNode> errors = lines().stream().filter(l -> l.get("event_type").textValue().equals("error")).toList();
         assertEquals(4, errors.size());
@@ -207,6 +209,7 @@ class RunScopeTest {
                         return null;
                 }
             });
+            run.markSucceeded();
         }
         assertEquals(List.of("ret_5m", "ret_15m", "ret_1h"), ran);
         assertEquals(List.of(TargetResult.success(3, 0.71, Map.of("loss", 0.25)), TargetResult.failed(0),
@@ -268,8 +271,11 @@ class RunScopeTest {
             assertSame(fatal, caught);
         }
         List<JsonNode> lines = lines();
-        assertEquals(List.of("run_start", "progress", "error", "target_complete", "run_complete"), Lines.types(lines));
+        assertEquals(List.of("run_start", "progress", "error", "target_complete", "error", "run_complete"),
+                Lines.types(lines), "the block ended without markSucceeded: failed");
         assertFalse(lines.get(2).get("recoverable").booleanValue(), "an Error is not recoverable");
+        assertEquals(TrainingRun.ENDED_WITHOUT_SUCCESS, lines.get(4).get("error_type").textValue());
+        assertEquals("failed", lines.get(5).get("status").textValue());
     }
 
     @Test
