@@ -469,7 +469,7 @@ public final class TrainingEvents {
      * Reports progress of a training loop through the current emitter, the emitter computing the
      * throughput from the items processed so far, as
      * {@link TrainingEventEmitter#emitProgressWithItemCount(String, double, String, int, int, long, long, long, java.util.Map)};
-     * does nothing before {@link #init(String)}. Never throws.
+     * while no emitter is current the event is discarded (see {@link #current()}). Never throws.
      *
      * @param stage the current stage
      * @param progressPct progress of the stage in percent, clamped to [0, 100]
@@ -485,11 +485,8 @@ public final class TrainingEvents {
                                                  int targetsComplete, int targetsTotal,
                                                  long epoch, long step, long itemsProcessed,
                                                  java.util.Map<String, ? extends Number> metrics) {
-        TrainingEventEmitter emitter = current;
-        if (emitter != null) {
-            emitter.emitProgressWithItemCount(stage, progressPct, currentTarget, targetsComplete, targetsTotal,
-                    epoch, step, itemsProcessed, metrics);
-        }
+        current().emitProgressWithItemCount(stage, progressPct, currentTarget, targetsComplete, targetsTotal,
+                epoch, step, itemsProcessed, metrics);
     }
 
     /**
