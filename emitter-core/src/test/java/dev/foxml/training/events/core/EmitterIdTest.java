@@ -183,6 +183,57 @@ class EmitterIdTest {
                 + ", by (run_id, worker, seq) " + keptByRunIdAndSeq(lines));
     }
 
+    /** A child trainer (ChildTrainer "complete": run_start, stage_change, n progress, run_complete) as worker rank-0. */
+    private Process child(int events) throws java.io.IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("-D" + TrainingEventEmitterBuilder.SOCKET_PROPERTY + "=" + dir.resolve("none.sock"));
+        command.add("-D" + TrainingEventEmitterBuilder.FILE_PROPERTY + "=" + file);
+        command.add("-D" + TrainingEventEmitterBuilder.WORKER_PROPERTY + "=rank-0");
+        command.add("-Dorg.slf4j.simpleLogger.logFile=System.err");
+        command.add(ChildTrainer.class.getName());
+        command.add("complete");
+        command.add(Integer.toString(events));
+        command.add("retried-job");
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.redirectError(dir.resolve("child-" + System.nanoTime() + ".err").toFile());
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        return pb.start();
+    }
+
+    @Test
+    void aJobRetriedInANewJvmWithTheSameRunIdAndWorkerKeepsBothRuns() throws Exception {
+        int[] events = {300, 200};
+        for (int n : events) {
+            Process p = child(n);
+            boolean exited = p.waitFor(60, TimeUnit.SECONDS);
+            if (!exited) {
+                p.destroyForcibly();
+            }
+            assertTrue(exited, "the child JVM exits by itself");
+            assertEquals(0, p.exitValue());
+        }
+        List<JsonNode> lines = WireValidator.validateAll(file);
+        assertEquals((1 + 1 + 300 + 1) + (1 + 1 + 200 + 1), lines.size());
+        for (JsonNode line : lines) {
+            assertEquals("retried-job", line.get("run_id").textValue());
+            assertEquals("rank-0", line.get("worker").textValue());
+        }
+        List<String> ids = ids(lines);
+        assertEquals(2, ids.size(), "one id per JVM: " + ids);
+        assertEachEmitterComplete(lines, ids.get(0), 303);
+        assertEachEmitterComplete(lines, ids.get(1), 203);
+        List<JsonNode> kept = deduplicated(lines);
+        assertEquals(lines.size(), kept.size(), "de-duplication by (emitter_id, seq) drops nothing");
+        assertEquals(2, kept.stream().filter(l -> l.get("event_type").textValue().equals("run_complete")
+                && l.get("status").textValue().equals("success")).count(), "both runs' success survive");
+        System.out.println("[emitter_id] two JVMs, one run id and worker: " + lines.size()
+                + " lines, kept by (emitter_id, seq) " + kept.size() + ", by (run_id, worker, seq) "
+                + keptByRunIdAndSeq(lines));
+    }
+
     @Test
     void idsAreSixteenLowercaseHexCharactersAndDiffer() {
         Set<String> ids = new HashSet<>();

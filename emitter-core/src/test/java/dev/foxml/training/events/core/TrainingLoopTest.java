@@ -240,7 +240,7 @@ class TrainingLoopTest {
     @Test
     void theStageLeftIsTheOneBeforeTheEventInSeqOrderWhateverTheThread() throws Exception {
         int threads = 4;
-        int perThread = 2_000;
+        int perThread = 500;
         CountDownLatch go = new CountDownLatch(1);
         try (DefaultTrainingEventEmitter e = Lines.hermetic("run-loop", dir, file()).runStartEvent(false)
                 .synchronous(false).build()) {
