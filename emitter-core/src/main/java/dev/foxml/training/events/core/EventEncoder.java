@@ -8,7 +8,7 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
 
 /**
- * Turns one {@link EventSlot} into one line of JSON exactly as WIRE.md orders it, through
+ * Turns one {@link EventSlot} into one line of JSON exactly as docs/wire-format.md orders it, through
  * jackson-core's streaming generator, and repairs what the wire cannot carry: NaN and the
  * infinities become {@code null}, percentages are clamped, negative counts become 0, unpaired
  * surrogates become U+FFFD, and strings longer than the limit are cut with a visible marker.
@@ -343,7 +343,7 @@ final class EventEncoder {
         g.writeFieldName(TIMESTAMP);
         // ASCII digits and "-T:.+" only: nothing to escape.
         g.writeRawUTF8String(timestamps.format(e.timestampMicros), 0, TimestampFormat.LENGTH);
-        // Additive keys (WIRE.md "How it may grow"): after timestamp, never reordered.
+        // Additive keys (docs/wire-format.md, "Compatibility rules"): after timestamp, never reordered.
         g.writeFieldName(SEQ);
         g.writeNumber(e.seq);
         g.writeFieldName(EMITTER_ID);
@@ -478,7 +478,7 @@ final class EventEncoder {
 
     /**
      * Seconds left in the current stage at the rate it has progressed since it started (the
-     * seed's percentages restart at each stage), to the millisecond; NaN (null) until the stage
+     * trainer's percentages restart at each stage), to the millisecond; NaN (null) until the stage
      * has made progress over at least a second.
      */
     private double etaSeconds(EventSlot e, double pct) {

@@ -175,7 +175,7 @@ public final class TrainingEventEmitterBuilder {
     /**
      * Longest string written in any field; longer ones are cut and end in
      * {@value EventEncoder#TRUNCATION_MARKER} (default 4096, from 64 to {@value #MAX_STRING_CHARS_LIMIT}).
-     * A line is then at most {@code 30 × maxStringChars + 65 536} bytes (188 416 bytes by default).
+     * A line is then at most {@code 30 × maxStringChars + 131 072} bytes (253 952 bytes by default).
      */
     public TrainingEventEmitterBuilder maxStringChars(int chars) {
         this.maxStringChars = chars;

@@ -33,9 +33,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * them (JSON response with {@code allow_nan=False}; WebSocket text encoded as UTF-8), and checks
  * every event the way the Rust view's serde struct would take it ({@code usize} counts,
  * finite {@code f64}s, strings, no NaN constants, no duplicate keys). The lines include every
- * addition of issue 6 the bridge has never seen: {@code run_start} first in each run,
- * {@code seq}, {@code worker}, {@code elapsed_seconds}, {@code eta_seconds}, {@code metrics},
- * {@code duration_seconds}. Skipped without python3.
+ * key and type the bridge has never seen: {@code run_start} first in each run (with
+ * {@code params}), {@code seq}, {@code emitter_id}, {@code worker}, {@code elapsed_seconds},
+ * {@code eta_seconds}, {@code metrics}, {@code epoch}, {@code step}, {@code throughput},
+ * {@code duration_seconds}; the Rust struct is checked as if it also read {@code epoch} and
+ * {@code step} as {@code usize} and {@code throughput} as {@code f64}. Skipped without python3.
  */
 class PythonBridgeAcceptanceTest {
 
@@ -95,9 +97,9 @@ class PythonBridgeAcceptanceTest {
                 }
 
             # ---- the Rust view's serde struct (seed Part 4), emulated strictly ----
-            USIZE = ("targets_complete", "targets_total", "models_trained")
-            F64 = ("progress_pct", "best_auc")
-            REQUIRED_STRING = ("event_type", "run_id")
+            USIZE = ("targets_complete", "targets_total", "models_trained", "epoch", "step")
+            F64 = ("progress_pct", "best_auc", "throughput")
+            REQUIRED_STRING = ("event_type", "run_id", "emitter_id")
             OPTIONAL_STRING = ("stage", "current_target", "target", "status",
                                "previous_stage", "new_stage", "error_message", "error_type")
 
@@ -250,9 +252,21 @@ class PythonBridgeAcceptanceTest {
         metrics.put("nan", Double.NaN);
         metrics.put("inf", Double.NEGATIVE_INFINITY);
         metrics.put("big", Long.MAX_VALUE);
-        try (DefaultTrainingEventEmitter e = builder("run-extras", file, true).worker("rank-\u00e4").tags(tags).build()) {
-            e.emitStageChange(null, "training");
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("learning_rate", 0.05);
+        params.put("max_depth", 6);
+        params.put("objective", "binary:logistic \u00e4\u2028");
+        params.put("early_stopping", true);
+        params.put("nan", Double.NaN);
+        params.put("none", null);
+        try (DefaultTrainingEventEmitter e = builder("run-extras", file, true).worker("rank-\u00e4").tags(tags)
+                .params(params).build()) {
+            e.emitStageChange("training");
             e.emitProgress("training", 50.0, "ret_5m", 1, 2, metrics);
+            e.emitProgress("training", 51.0, "ret_5m", 1, 2, 3, 1200, 2048.5, metrics);
+            e.emitProgress("training", 52.0, "ret_5m", 1, 2, -7, Long.MAX_VALUE, Double.NEGATIVE_INFINITY, null);
+            e.emitProgressWithItemCount("training", 53.0, null, 1, 2, 3, 1201, 1_000, null);
+            e.emitProgressWithItemCount("training", 54.0, null, 1, 2, 3, 1202, 3_000, null);
             e.emitTargetComplete("ret_5m", TargetStatus.SUCCESS, 2, 0.7, metrics);
             e.emitError(new IllegalStateException("boom \"x\""), false);
             e.emitRunComplete(RunStatus.FAILED);

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -58,6 +59,22 @@ class WireFormatDocTest {
         assertTrue(examples.stream().anyMatch(e -> e.has("worker")), "an example with a worker");
     }
 
+    /** The page stands alone: no link or path outside the repository, no talk of its history. */
+    @Test
+    void theDocNamesNothingOutsideTheRepository() throws IOException {
+        String doc = Files.readString(DOC, StandardCharsets.UTF_8);
+        for (String outside : List.of("../../", "shared/", "WIRE.md", "/work/", "the seed", "seed's", "seed design", "issue ")) {
+            assertFalse(doc.toLowerCase(java.util.Locale.ROOT).contains(outside.toLowerCase(java.util.Locale.ROOT)),
+                    "the page mentions '" + outside + "'");
+        }
+        java.util.regex.Matcher links = java.util.regex.Pattern.compile("\\]\\(([^)#]+)").matcher(doc);
+        while (links.find()) {
+            Path target = DOC.resolveSibling(links.group(1)).normalize();
+            assertTrue(target.startsWith(DOC.getParent().getParent()) && Files.exists(target),
+                    "a link to " + links.group(1) + " leaves the repository or goes nowhere");
+        }
+    }
+
     @Test
     void theExamplesTimesAgreeWithEachOther() throws IOException {
         List<JsonNode> examples = WireValidator.validateAll(exampleLines());
@@ -80,10 +97,10 @@ class WireFormatDocTest {
     }
 
     /**
-     * The documented bound, {@code 30 × maxStringChars + 65 536} bytes, for every type with every
+     * The documented bound, {@code 30 × maxStringChars + 131 072} bytes, for every type with every
      * string at the limit and made of characters that take six bytes escaped, a worker, the most
-     * tags and metrics allowed, with the longest names (a heartbeat carries fewer strings than a
-     * progress).
+     * tags, params and metrics allowed, with the longest names and values (a heartbeat carries
+     * fewer strings than a progress).
      */
     @Test
     void everyLineFitsTheDocumentedSize() {
@@ -91,18 +108,21 @@ class WireFormatDocTest {
         String worst = "\u2028\u00e4".repeat(max);
         Path file = dir.resolve("big.jsonl");
         Map<String, String> tags = new LinkedHashMap<>();
+        Map<String, Object> params = new LinkedHashMap<>();
         Map<String, Double> metrics = new LinkedHashMap<>();
         for (int i = 0; i < 64; i++) {
             String name = String.format("%03d", i) + "\u2028".repeat(500);
             metrics.put(name, -Double.MAX_VALUE);
             if (i < 32) {
                 tags.put(name, worst.repeat(10));
+                params.put(name, worst.repeat(10));
             }
         }
         try (DefaultTrainingEventEmitter e = Lines.hermetic(worst, dir, file).maxStringChars(max).worker(worst)
-                .tags(tags).build()) {
+                .tags(tags).params(params).build()) {
             e.emitStageChange(worst, worst);
-            e.emitProgress(worst, Double.MIN_VALUE, worst, Integer.MAX_VALUE, Integer.MAX_VALUE, metrics);
+            e.emitProgress(worst, Double.MIN_VALUE, worst, Integer.MAX_VALUE, Integer.MAX_VALUE, Long.MAX_VALUE,
+                    Long.MAX_VALUE, -Double.MAX_VALUE, metrics);
             e.emitTargetComplete(worst, TargetStatus.SKIPPED, Integer.MAX_VALUE, -Double.MAX_VALUE, metrics);
             e.emitError(worst, worst, true);
             e.emitRunComplete(RunStatus.FAILED);
@@ -110,7 +130,7 @@ class WireFormatDocTest {
         List<String> lines = EventFiles.lines(file);
         WireValidator.validateAll(lines);
         assertEquals(6, lines.size());
-        int bound = 30 * max + 65_536;
+        int bound = 30 * max + 131_072;
         for (String line : lines) {
             int bytes = line.getBytes(StandardCharsets.UTF_8).length;
             assertTrue(bytes <= bound, bytes + " bytes > " + bound + ": " + line);
