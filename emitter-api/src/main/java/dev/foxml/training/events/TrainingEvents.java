@@ -120,7 +120,7 @@ public final class TrainingEvents {
      *
      * <pre>{@code
      * TrainingEventEmitter emitter = DefaultTrainingEventEmitter.builder("run-42")
-     *         .heartbeatInterval(Duration.ofSeconds(10))
+     *         .heartbeat(Duration.ofSeconds(10))
      *         .build();
      * TrainingEvents.install(emitter);
      * TrainingEvents.run(emitter, () -> train());   // train() may use the static helpers

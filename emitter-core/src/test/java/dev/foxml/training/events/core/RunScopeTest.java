@@ -100,6 +100,138 @@ class RunScopeTest {
     }
 
     @Test
+    void aBlockThatThrowsIsReportedFailedNotSuccess() {
+        IllegalStateException thrown = new IllegalStateException("out of GPU memory");
+        assertSame(thrown, assertThrows(IllegalStateException.class, () -> {
+            try (TrainingRun run = TrainingEvents.start("run-throws")) {
+                TrainingEvents.emitStageChange("training");
+                throw thrown;
+            }
+        }));
+        assertFalse(TrainingEvents.isInitialized());
+        List<JsonNode> lines = lines();
+        assertEquals(List.of("run_start", "stage_change", "error", "run_complete"), Lines.types(lines));
+        assertEquals(TrainingRun.ENDED_WITHOUT_SUCCESS, lines.get(2).get("error_type").textValue());
+        assertFalse(lines.get(2).get("recoverable").booleanValue());
+        assertEquals("failed", lines.get(3).get("status").textValue());
+    }
+
+    @Test
+    void aRunCompleteSentInsideTheBlockIsTheOnlyOne() {
+        TrainingEventEmitter emitter;
+        try (TrainingRun run = TrainingEvents.start("run-own-status")) {
+            emitter = run.emitter();
+            TrainingEvents.emitRunComplete(RunStatus.FAILED);
+            run.markSucceeded();
+        }
+        List<JsonNode> lines = lines();
+        assertEquals(List.of("run_start", "run_complete"), Lines.types(lines), "not followed by the scope's success");
+        assertEquals("failed", lines.get(1).get("status").textValue());
+        assertEquals(0, emitter.stats().droppedExtraRunComplete(), "the scope saw the run complete and sent none");
+    }
+
+    @Test
+    void aSecondRunCompleteFromTheTrainerIsDroppedAndCounted() {
+        TrainingEventEmitter emitter;
+        try (TrainingRun run = TrainingEvents.start("run-twice")) {
+            emitter = run.emitter();
+            TrainingEvents.emitRunComplete(RunStatus.FAILED);
+            TrainingEvents.emitRunComplete(RunStatus.SUCCESS);
+        }
+        List<JsonNode> lines = lines();
+        assertEquals(List.of("run_start", "run_complete"), Lines.types(lines));
+        assertEquals("failed", lines.get(1).get("status").textValue());
+        assertEquals(1, emitter.stats().droppedExtraRunComplete());
+    }
+
+    // ---- the current emitter ----
+
+    @Test
+    void closingTheEmitterInitMadeLeavesNoneCurrentAndLaterHelpersWarn() {
+        TrainingEventEmitter closed;
+        try (TrainingEventEmitter e = TrainingEvents.init("run-closed")) {
+            closed = e;
+            TrainingEvents.emitProgress("training", 50.0);
+        }
+        assertFalse(TrainingEvents.isInitialized(), "a closed emitter is not current");
+        String warnings;
+        try (StderrCapture err = new StderrCapture()) {
+            TrainingEvents.emitProgress("training", 60.0);
+            TrainingEvents.emitProgress("training", 70.0);
+            warnings = err.text();
+        }
+        assertEquals(List.of("run_start", "progress", "run_complete"), Lines.types(lines()));
+        assertEquals("cancelled", lines().get(2).get("status").textValue());
+        assertEquals(1, warnings.split("no training event emitter is current", -1).length - 1,
+                "one warning instead of silence: " + warnings);
+        assertEquals(0, closed.stats().droppedClosed(), "the closed emitter is no longer reached");
+    }
+
+    @Test
+    void anInstalledBuilderMadeEmitterServesTheHelpersAndRunClosesIt() throws Exception {
+        Path own = dir.resolve("own.jsonl");
+        DefaultTrainingEventEmitter emitter = Lines.hermetic("run-built", dir, own).synchronous(false)
+                .heartbeat(java.time.Duration.ofSeconds(30)).tags(Map.of("trial", "7")).build();
+        assertEquals(null, TrainingEvents.install(emitter), "nothing was current");
+        TrainingEvents.run(emitter, () -> {
+            TrainingEvents.emitStageChange("training");
+            TrainingEvents.forEachTarget("training", List.of("a"), target -> TargetResult.success(1, 0.6));
+        });
+        assertFalse(TrainingEvents.isInitialized(), "the run closed its emitter, which stopped being current");
+        assertTrue(emitter.isClosed());
+        List<JsonNode> lines = WireValidator.validateAll(own);
+        assertEquals(List.of("run_start", "stage_change", "progress", "target_complete", "progress", "run_complete"),
+                Lines.types(lines));
+        assertEquals("success", lines.get(5).get("status").textValue());
+        assertTrue(lines.stream().allMatch(l -> l.get("run_id").textValue().equals("run-built")));
+        assertFalse(file.toFile().exists(), "nothing went to the facade's configured file");
+    }
+
+    @Test
+    void concurrentTrialsEachReportToTheirOwnEmitter() throws Exception {
+        int trials = 4;
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < trials; t++) {
+            int trial = t;
+            Thread thread = new Thread(() -> {
+                try (DefaultTrainingEventEmitter emitter = Lines.hermetic("trial-" + trial, dir,
+                        dir.resolve("trial-" + trial + ".jsonl")).synchronous(trial % 2 == 0).build()) {
+                    TrainingEvents.run(emitter, () -> TrainingEvents.forEachTarget(emitter, "training",
+                            List.of("ret_5m", "ret_15m"), target -> {
+                                for (int epoch = 0; epoch < 3; epoch++) {
+                                    target.epochEnded(epoch, 3, Map.of("loss", 1.0 / (epoch + 1)));
+                                }
+                                return TargetResult.success(1, 0.5 + trial / 100.0);
+                            }));
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join(60_000);
+        }
+        assertEquals(List.of(), failures);
+        assertFalse(file.toFile().exists(), "nothing went to the facade's configured file");
+        for (int t = 0; t < trials; t++) {
+            List<JsonNode> lines = WireValidator.validateAll(dir.resolve("trial-" + t + ".jsonl"));
+            String runId = "trial-" + t;
+            assertTrue(lines.stream().allMatch(l -> l.get("run_id").textValue().equals(runId)), runId);
+            List<String> types = Lines.types(lines);
+            assertEquals("run_start", types.get(0));
+            assertEquals(1, types.stream().filter("run_complete"::equals).count(), runId);
+            assertEquals("success", lines.get(lines.size() - 1).get("status").textValue());
+            List<Double> percents = lines.stream().filter(l -> l.get("event_type").textValue().equals("progress"))
+                    .map(l -> l.get("progress_pct").doubleValue()).toList();
+            assertEquals(List.of(0.0, 100.0 / 6, 200.0 / 6, 50.0, 50.0, 50.0 + 100.0 / 6, 50.0 + 200.0 / 6,
+                    100.0, 100.0), percents, runId + ": the epochs advance within each target's half");
+        }
+    }
+
+    @Test
     void runWithABodyThatReturnsReportsSuccess() throws Exception {
         TrainingEvents.run("run-ok", () -> TrainingEvents.emitStageChange(null, "training"));
         assertFalse(TrainingEvents.isInitialized());
