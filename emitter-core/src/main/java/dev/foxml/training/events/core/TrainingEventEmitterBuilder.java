@@ -432,24 +432,24 @@ public final class TrainingEventEmitterBuilder {
     }
 
     private static void checkPathText(String value, String where) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (isControl(c)) {
-                throw new IllegalArgumentException(where + " is " + quoted(value) + ": it contains "
-                        + describeChar(c) + ", so it is not a usable path; set it to an absolute path"
-                        + " without control characters");
-            }
-        }
         String stripped = value.strip();
         boolean leading = !value.isEmpty() && isBlankChar(value.charAt(0));
         boolean trailing = !value.isEmpty() && isBlankChar(value.charAt(value.length() - 1));
+        boolean control = stripped.chars().anyMatch(c -> isControl((char) c));
         if (leading || trailing) {
-            String what = leading && trailing ? "begins with " + describeChar(value.charAt(0)) + " and ends with "
-                    + describeChar(value.charAt(value.length() - 1))
-                    : leading ? "begins with " + describeChar(value.charAt(0))
-                    : "ends with " + describeChar(value.charAt(value.length() - 1));
+            String first = describeChar(value.charAt(0));
+            String last = describeChar(value.charAt(value.length() - 1));
+            String what = leading && trailing ? "begins with " + first + " and ends with " + last
+                    : leading ? "begins with " + first : "ends with " + last;
             throw new IllegalArgumentException(where + " is " + quoted(value) + ": it " + what
-                    + "; remove it: set it to " + quoted(stripped));
+                    + (control ? " and contains control characters; remove them"
+                            : "; remove it: set it to " + quoted(stripped)));
+        }
+        if (control) {
+            char c = (char) stripped.chars().filter(ch -> isControl((char) ch)).findFirst().getAsInt();
+            throw new IllegalArgumentException(where + " is " + quoted(value) + ": it contains "
+                    + describeChar(c) + ", so it is not a usable path; set it to an absolute path"
+                    + " without control characters");
         }
     }
 
