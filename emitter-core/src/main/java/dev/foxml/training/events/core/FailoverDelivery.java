@@ -145,12 +145,13 @@ final class FailoverDelivery {
         } catch (IOException | RuntimeException e) {
             counters.socketErrors.incrementAndGet();
             retryLater(now);
-            String failure = e instanceof OwnerCheck.NotOwnedException ? e.getMessage()
+            boolean notOwned = e instanceof OwnerCheck.NotOwnedException;
+            String failure = notOwned ? e.getMessage()
                     : "cannot connect to the event socket " + socket.path() + " (" + LogOutput.cause(e) + ")";
             if (debug) {
                 log.debug(failure + "; next attempt in " + (nextConnectAttemptMillis(now)) + " ms");
             }
-            connectFailed(failure, now);
+            connectFailed(failure, notOwned, now);
         }
     }
 
@@ -164,9 +165,16 @@ final class FailoverDelivery {
      * most hourly while it lasts, with how many attempts failed meanwhile, instead of at every
      * warning interval.
      */
-    private void connectFailed(String failure, long now) {
+    private void connectFailed(String failure, boolean notOwned, long now) {
         boolean changed = !failure.equals(connectFailure);
         if (!changed && now - connectFailureWarnedAt < CONNECT_WARNING_REPEAT_NANOS) {
+            connectFailuresSinceWarning++;
+            return;
+        }
+        routeToFile();
+        if (!log.tryAcquire("socket-connect")) {
+            // Within the warning interval of the last one (a bridge flapping): not yet warned,
+            // so the next attempt that fails tries again.
             connectFailuresSinceWarning++;
             return;
         }
@@ -175,9 +183,9 @@ final class FailoverDelivery {
         connectFailure = failure;
         connectFailureWarnedAt = now;
         connectFailuresSinceWarning = 0;
-        routeToFile();
-        log.warn("socket-connect", failure + repeated + "; events go to the file " + file.path()
-                + ", and the socket is tried again at least every " + reconnectMaxNanos / 1_000_000 + " ms");
+        log.log("socket-connect", failure + repeated + (notOwned ? " (" + file.path() + ")"
+                : "; events go to the file " + file.path() + ", and the socket is tried again at least every "
+                        + reconnectMaxNanos / 1_000_000 + " ms"));
     }
 
     /** Says where lines go, once at the start and at each change. */
