@@ -109,10 +109,12 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     DefaultTrainingEventEmitter(EmitterConfig config, FileTransport file) {
         this.config = config;
         this.log = new RateLimitedLog(config.warningInterval.toNanos());
-        SocketTransport socket = new SocketTransport(config.socketPath, SocketConnector.best(log),
+        RateLimitedLog deliveryLog = log.named(LogOutput.DELIVERY);
+        warnIfFileDirectoryMissing(config, deliveryLog);
+        SocketTransport socket = new SocketTransport(config.socketPath, SocketConnector.best(),
                 config.writeTimeout.toNanos());
         this.delivery = new FailoverDelivery(socket, file, config.journal, config.replayBytes,
-                config.reconnectMin.toNanos(), config.reconnectMax.toNanos(), counters, log);
+                config.reconnectMin.toNanos(), config.reconnectMax.toNanos(), counters, deliveryLog);
         this.maxEmitBlockNanos = config.maxEmitBlock.toNanos();
         this.overflowCapacity = config.overflowCapacity;
         this.callerBatch = new BatchBuffer(4096);
@@ -168,6 +170,20 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             heartbeat.start();
         } else {
             heartbeat = null;
+        }
+    }
+
+    /**
+     * The builder refuses a configuration where neither the file's nor the socket's directory
+     * exists; with only the file's missing, events reach a listening bridge and the rest is lost.
+     */
+    private static void warnIfFileDirectoryMissing(EmitterConfig config, RateLimitedLog deliveryLog) {
+        java.nio.file.Path dir = config.filePath.getParent();
+        if (dir != null && !java.nio.file.Files.isDirectory(dir)) {
+            deliveryLog.warnOnce("the directory " + dir + " of the event file does not exist (the emitter creates"
+                    + " none): events reach the socket " + config.socketPath + " while a bridge listens there,"
+                    + " and are dropped (counted in stats().droppedUnwritable()) while none does; create the"
+                    + " directory or choose another event file (" + TrainingEventEmitterBuilder.FILE_ENV + ")");
         }
     }
 
@@ -553,19 +569,34 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         // Not after run_complete: the bridge shows a run as running while its latest event is
         // anything else, so a heartbeat after it would bring a finished run back to life.
         while (!closed && !runCompleted) {
-            long quietMicros;
-            producerLock.lock();
+            long parkNanos;
             try {
-                quietMicros = clock.nowMicros() - lastEmitMicros;
-            } finally {
-                producerLock.unlock();
+                parkNanos = heartbeatOnce(intervalMicros);
+            } catch (Throwable t) {
+                // Like the writer: one bad moment must not end the heartbeat for the rest of the run.
+                // Nothing to count: an event that was queued is counted by the writer as usual.
+                log.warn("heartbeat", "the heartbeat hit an unexpected error and goes on ("
+                        + LogOutput.cause(t) + ")");
+                parkNanos = Math.max(1_000_000_000L, Math.min(intervalMicros * 1000, 60_000_000_000L));
             }
-            if (quietMicros >= intervalMicros) {
-                emit(EventType.HEARTBEAT, null, null, 0.0, 0, 0, false, 0);
-                quietMicros = 0;
-            }
-            LockSupport.parkNanos(this, Math.max(1_000_000L, (intervalMicros - quietMicros) * 1000));
+            LockSupport.parkNanos(this, parkNanos);
         }
+    }
+
+    /** Sends a heartbeat if the interval passed in silence; returns how long to wait before looking again. */
+    private long heartbeatOnce(long intervalMicros) {
+        long quietMicros;
+        producerLock.lock();
+        try {
+            quietMicros = clock.nowMicros() - lastEmitMicros;
+        } finally {
+            producerLock.unlock();
+        }
+        if (quietMicros >= intervalMicros) {
+            emit(EventType.HEARTBEAT, null, null, 0.0, 0, 0, false, 0);
+            quietMicros = 0;
+        }
+        return Math.max(1_000_000L, (intervalMicros - quietMicros) * 1000);
     }
 
     private void reportProblems(int problems) {

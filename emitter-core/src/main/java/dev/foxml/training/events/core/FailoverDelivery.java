@@ -14,6 +14,12 @@ import java.nio.ByteBuffer;
  */
 final class FailoverDelivery {
     private static final long PEER_CHECK_NANOS = 100_000_000L;
+    /** How often an unchanged failure to connect is warned about again while it lasts. */
+    static final long CONNECT_WARNING_REPEAT_NANOS = java.util.concurrent.TimeUnit.HOURS.toNanos(1);
+
+    /** Where lines go now, for the log lines that say so when it changes. */
+    private enum Route { UNDECIDED, SOCKET, FILE }
+
     private final SocketTransport socket;
     private final FileTransport file;
     private final boolean journal;
@@ -28,6 +34,12 @@ final class FailoverDelivery {
     private long backoffNanos;
     private boolean everConnected;
     private long lastPeerCheck = System.nanoTime() - PEER_CHECK_NANOS;
+    private Route route = Route.UNDECIDED;
+    /** Why the last attempt to connect failed (null after a success): warned about when it changes. */
+    private String connectFailure;
+    private long connectFailureWarnedAt;
+    /** Attempts that failed the same way since that warning. */
+    private long connectFailuresSinceWarning;
 
     FailoverDelivery(SocketTransport socket, FileTransport file, boolean journal, int minReplayBytes,
                      long reconnectMinNanos, long reconnectMaxNanos, Counters counters, RateLimitedLog log) {
@@ -92,6 +104,7 @@ final class FailoverDelivery {
                 socketFailed(describe(e));
             }
         }
+        routeToFile();
         if (!journal) {
             bytes.rewind();
             inFile = appendToFile(bytes, lines);
@@ -109,7 +122,12 @@ final class FailoverDelivery {
         if (!socket.pathExists()) {
             // Nothing listens yet: cheap to look again soon, no backoff needed.
             nextConnectAttempt = now + reconnectMinNanos;
+            connectFailure = null;
             return;
+        }
+        boolean debug = log.debugEnabled();
+        if (debug) {
+            log.debug("connecting to the event socket " + socket.path());
         }
         try {
             socket.connect();
@@ -122,16 +140,79 @@ final class FailoverDelivery {
                 counters.reconnects.incrementAndGet();
             }
             everConnected = true;
+            connectFailure = null;
+            routeToSocket();
         } catch (IOException | RuntimeException e) {
             counters.socketErrors.incrementAndGet();
-            if (e instanceof OwnerCheck.NotOwnedException) {
-                log.warn("socket-not-owned", e.getMessage() + " (" + file.path() + ")");
-            } else {
-                log.warn("socket-connect", "cannot connect to the event socket " + socket.path()
-                        + "; events go to " + file.path() + " (" + e.getClass().getSimpleName() + ")");
-            }
             retryLater(now);
+            boolean notOwned = e instanceof OwnerCheck.NotOwnedException;
+            String failure = notOwned ? e.getMessage()
+                    : "cannot connect to the event socket " + socket.path() + " (" + LogOutput.cause(e) + ")";
+            if (debug) {
+                log.debug(failure + "; next attempt in " + (nextConnectAttemptMillis(now)) + " ms");
+            }
+            connectFailed(failure, notOwned, now);
         }
+    }
+
+    private long nextConnectAttemptMillis(long now) {
+        return Math.max(0, (nextConnectAttempt - now) / 1_000_000);
+    }
+
+    /**
+     * A socket file no one listens on (a bridge that crashed), or one of another user, fails
+     * every attempt the same way: warned about when the failure starts or changes, then again at
+     * most hourly while it lasts, with how many attempts failed meanwhile, instead of at every
+     * warning interval.
+     */
+    private void connectFailed(String failure, boolean notOwned, long now) {
+        boolean changed = !failure.equals(connectFailure);
+        if (!changed && now - connectFailureWarnedAt < CONNECT_WARNING_REPEAT_NANOS) {
+            connectFailuresSinceWarning++;
+            return;
+        }
+        routeToFile();
+        if (!log.tryAcquire("socket-connect")) {
+            // Within the warning interval of the last one (a bridge flapping): not yet warned,
+            // so the next attempt that fails tries again.
+            connectFailuresSinceWarning++;
+            return;
+        }
+        String repeated = changed || connectFailuresSinceWarning == 0 ? ""
+                : " (still; " + connectFailuresSinceWarning + " attempts failed the same way in the last hour)";
+        connectFailure = failure;
+        connectFailureWarnedAt = now;
+        connectFailuresSinceWarning = 0;
+        log.log("socket-connect", failure + repeated + (notOwned ? " (" + file.path() + ")"
+                : "; events go to the file " + file.path() + ", and the socket is tried again at least every "
+                        + reconnectMaxNanos / 1_000_000 + " ms"));
+    }
+
+    /** Says where lines go, once at the start and at each change. */
+    private void routeToSocket() {
+        if (route == Route.SOCKET) {
+            return;
+        }
+        String also = journal ? ", and to the file " + file.path() + " (journal mode)" : "";
+        log.info(route == Route.UNDECIDED ? "events go to the socket " + socket.path() + also
+                : "a bridge listens at " + socket.path() + ": events go to the socket" + also
+                        + (journal ? "" : ", no longer to the file " + file.path()));
+        route = Route.SOCKET;
+    }
+
+    private void routeToFile() {
+        if (route == Route.FILE) {
+            return;
+        }
+        if (route == Route.UNDECIDED) {
+            java.nio.file.Path socketDir = socket.path().getParent();
+            String why = socketDir != null && !java.nio.file.Files.isDirectory(socketDir)
+                    ? " (its directory does not exist)" : "";
+            log.info("no bridge listening at " + socket.path() + why + "; events go to the file " + file.path());
+        } else {
+            log.info("events go to the file " + file.path() + " until the socket " + socket.path() + " is back");
+        }
+        route = Route.FILE;
     }
 
     /** The next attempt at the socket after the backoff, which doubles up to its longest. */
@@ -149,7 +230,12 @@ final class FailoverDelivery {
         socket.close();
         counters.socketErrors.incrementAndGet();
         retryLater(System.nanoTime());
-        log.warn("socket-failed", why + "; events go to " + file.path() + " until it is back");
+        if (log.tryAcquire("socket-failed")) {
+            log.log("socket-failed", why + "; events go to the file " + file.path() + " until it is back");
+            route = Route.FILE;
+        } else {
+            routeToFile();
+        }
         if (journal || replay == null) {
             return;
         }
@@ -170,7 +256,7 @@ final class FailoverDelivery {
         if (e instanceof SocketTransport.WriteTimeoutException) {
             return "the reader of " + socket.path() + " stopped reading";
         }
-        return "writing to the event socket " + socket.path() + " failed (" + e.getClass().getSimpleName() + ")";
+        return "writing to the event socket " + socket.path() + " failed (" + LogOutput.cause(e) + ")";
     }
 
     /** @return whether the file took the lines (counted); a failure is counted and warned about */
@@ -181,7 +267,7 @@ final class FailoverDelivery {
             return true;
         } catch (IOException | RuntimeException e) {
             counters.fileErrors.incrementAndGet();
-            log.warn("file-failed", "cannot append training events to " + file.path() + ": " + e.getMessage());
+            log.warn("file-failed", "cannot append training events to " + file.path() + " (" + LogOutput.cause(e) + ")");
             return false;
         }
     }

@@ -1,26 +1,16 @@
 package dev.foxml.training.events.core;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Warnings that cannot flood a training log: each kind of warning is logged at most once per
- * interval, with how many were suppressed since. Messages never contain event contents.
+ * interval, with how many were suppressed since. Messages never contain event contents. Each
+ * instance writes under one logger name (see {@link LogOutput}).
  */
 final class RateLimitedLog {
-    /**
-     * The logger, created on the first warning rather than with the first emitter: SLF4J prints a
-     * notice to standard error when it first finds no provider, and a run with nothing to warn
-     * about should leave a trainer's output untouched.
-     */
-    private static final class Holder {
-        static final Logger LOGGER = LoggerFactory.getLogger("dev.foxml.training.events");
-    }
-
     private final long intervalNanos;
+    private final String logger;
     private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
 
     private static final class Window {
@@ -28,8 +18,36 @@ final class RateLimitedLog {
         final AtomicLong suppressed = new AtomicLong();
     }
 
+    /** A log of the trainer-facing concerns ({@link LogOutput#EMITTER}). */
     RateLimitedLog(long intervalNanos) {
+        this(intervalNanos, LogOutput.EMITTER);
+    }
+
+    RateLimitedLog(long intervalNanos, String logger) {
         this.intervalNanos = intervalNanos;
+        this.logger = logger;
+    }
+
+    /** A log with the same interval under another logger name, with windows of its own. */
+    RateLimitedLog named(String otherLogger) {
+        return new RateLimitedLog(intervalNanos, otherLogger);
+    }
+
+    String loggerName() {
+        return logger;
+    }
+
+    /** An informational line, never suppressed: for what happens rarely (where events go). */
+    void info(String message) {
+        LogOutput.info(logger, message);
+    }
+
+    boolean debugEnabled() {
+        return LogOutput.debugEnabled(logger);
+    }
+
+    void debug(String message) {
+        LogOutput.debug(logger, message);
     }
 
     /** Logs {@code message} unless a warning of the same kind was logged within the interval. */
@@ -60,22 +78,14 @@ final class RateLimitedLog {
         long suppressed = w == null ? 0 : w.suppressed.getAndSet(0);
         String text = suppressed == 0 ? message
                 : message + " (" + suppressed + " similar warnings suppressed)";
-        try {
-            Holder.LOGGER.warn(text);
-        } catch (RuntimeException | LinkageError ignored) {
-            // A broken logging backend must not reach the trainer.
-        }
+        LogOutput.warn(logger, text);
     }
 
     /** Logs once per kind for the life of this log. */
     void warnOnce(String message) {
         Window w = windows.computeIfAbsent("once:" + message, k -> new Window());
         if (w.nextAllowed.compareAndSet(Long.MIN_VALUE, Long.MAX_VALUE)) {
-            try {
-                Holder.LOGGER.warn(message);
-            } catch (RuntimeException | LinkageError ignored) {
-                // see warn()
-            }
+            LogOutput.warn(logger, message);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.foxml.training.events.core;
 
+import org.newsclub.net.unix.AFSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
@@ -42,13 +43,20 @@ abstract class SocketConnector {
     /** Which implementation this is, for diagnostics. */
     abstract String name();
 
-    /** The junixsocket connector when its native library is usable, else the JDK one. */
-    static SocketConnector best(RateLimitedLog log) {
-        if (OwnerCheck.ownUid() == OwnerCheck.UNKNOWN) {
-            log.warnOnce("cannot tell which user this process runs as: a socket or event file of another"
-                    + " user in a shared directory is not refused");
+    /** Whether the uid warning was logged: once per process, as the uid does not change. */
+    private static final java.util.concurrent.atomic.AtomicBoolean UID_WARNED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * The junixsocket connector when its native library is usable, else the JDK one. The first
+     * call in a process tries junixsocket (its library loads at most once per process) and logs
+     * why it cannot be used, once, in one line.
+     */
+    static SocketConnector best() {
+        if (OwnerCheck.ownUid() == OwnerCheck.UNKNOWN && UID_WARNED.compareAndSet(false, true)) {
+            LogOutput.warn(LogOutput.PLATFORM, "cannot tell which user this process runs as: a socket or event"
+                    + " file of another user in a shared directory is not refused");
         }
-        String problem;
         if (!nativeAccessEnabled()) {
             // Java 22+ without --enable-native-access: loading junixsocket's library would make
             // the JVM print its restricted-method warning into every trainer's output (and, once
@@ -56,19 +64,76 @@ abstract class SocketConnector {
             // Nothing is logged: this is a working configuration, not a fault.
             return new Jdk();
         }
-        try {
-            if (AFUNIXSocket.isSupported()) {
-                return new Junixsocket();
+        return Native.PROBLEM == null ? new Junixsocket() : new Jdk();
+    }
+
+    /** Whether junixsocket's native library loaded, asked once per process. */
+    private static final class Native {
+        /** Why junixsocket cannot be used, or null when it can. */
+        static final String PROBLEM = junixsocketProblem();
+
+        static {
+            if (PROBLEM != null) {
+                LogOutput.warn(LogOutput.PLATFORM, PROBLEM + "; using the JDK's own Unix-domain socket channel"
+                        + " instead" + (new Jdk().hasPeerCredentials() ? ""
+                        : " (it cannot tell who listens on the socket: only the socket file's owner is checked)"));
             }
-            problem = "junixsocket reports its native library unsupported on this platform";
-        } catch (Throwable t) { // LinkageError when the jar or its native part is missing or broken
-            problem = "junixsocket could not be loaded (" + t + ")";
         }
-        Jdk jdk = new Jdk();
-        log.warnOnce(problem + "; using the JDK's own Unix-domain socket channel instead."
-                + (jdk.hasPeerCredentials() ? ""
-                        : " It cannot tell who listens on the socket: only the socket file's owner is checked."));
-        return jdk;
+    }
+
+    /**
+     * Loads junixsocket's native library with what it prints on failure (a stack trace on
+     * standard error) discarded, and says why it failed: the reason junixsocket retains (the
+     * cause of {@code AFSocket.ensureSupported()}'s exception), not that it is "unsupported".
+     *
+     * @return null when junixsocket works, else one line saying why not
+     */
+    static String junixsocketProblem() {
+        try {
+            return QuietStderr.call(() -> {
+                if (AFUNIXSocket.isSupported()) {
+                    return null;
+                }
+                try {
+                    AFSocket.ensureSupported();
+                    return "junixsocket's native library loaded, but without Unix-domain sockets";
+                } catch (UnsupportedOperationException e) {
+                    return "junixsocket's native library did not load ("
+                            + loadFailure(e.getCause() != null ? e.getCause() : e) + ")";
+                }
+            });
+        } catch (Throwable t) { // LinkageError when the jar or its native part is missing or broken
+            return "junixsocket could not be loaded (" + LogOutput.cause(t) + ")";
+        }
+    }
+
+    /**
+     * The telling reason among what junixsocket's loader collected: it tries several places and
+     * keeps each one's failure as a suppressed exception, most of them expected (no library
+     * named by a property, none on {@code java.library.path}, no custom build on the class path).
+     */
+    static String loadFailure(Throwable error) {
+        Throwable telling = null;
+        for (Throwable s : error.getSuppressed()) {
+            String m = String.valueOf(s.getMessage());
+            boolean expected = s instanceof ClassNotFoundException
+                    || m.startsWith("No library specified with -D")
+                    || m.contains("java.library.path");
+            if (!expected) {
+                telling = s;
+                break;
+            }
+        }
+        if (telling == null) {
+            return LogOutput.cause(error);
+        }
+        String reason = LogOutput.cause(telling);
+        if (telling instanceof java.io.IOException) {
+            // Extracting the library to its temporary directory failed; junixsocket does not say where.
+            reason += ", extracting it to " + System.getProperty("org.newsclub.net.unix.library.tmpdir",
+                    System.getProperty("java.io.tmpdir"));
+        }
+        return reason;
     }
 
     /**

@@ -46,6 +46,13 @@ public final class TrainingEventEmitterBuilder {
     public static final int MAX_TAGS = 32;
     /** The most hyperparameters a run_start may carry. */
     public static final int MAX_PARAMS = 32;
+    /** The shortest {@link #heartbeat(Duration)} interval. */
+    public static final Duration MIN_HEARTBEAT = Duration.ofSeconds(1);
+    /**
+     * The longest {@link #heartbeat(Duration)} interval: a dashboard that hears nothing for a day
+     * has long stopped waiting. (Longer values used to be accepted and then stopped the heartbeat.)
+     */
+    public static final Duration MAX_HEARTBEAT = Duration.ofHours(24);
 
     final String runId;
     Path socketPath;
@@ -253,7 +260,7 @@ public final class TrainingEventEmitterBuilder {
      * Sends a {@code heartbeat} event, repeating the current stage, progress and target, whenever
      * nothing was emitted for {@code interval}, so that a dashboard can tell a long silent model
      * fit from a dead process. Off by default (also settable as {@value #HEARTBEAT_ENV} seconds);
-     * at least one second.
+     * from one second ({@link #MIN_HEARTBEAT}) to 24 hours ({@link #MAX_HEARTBEAT}).
      */
     public TrainingEventEmitterBuilder heartbeat(Duration interval) {
         this.heartbeatInterval = Objects.requireNonNull(interval, "heartbeat");
@@ -289,17 +296,18 @@ public final class TrainingEventEmitterBuilder {
         if (strict && runId.isEmpty()) {
             throw new IllegalArgumentException("the run id is empty (strict mode): pass the id of the training run");
         }
-        Path socket = socketPath != null ? checkSocketPath(socketPath, "socketPath(...)")
+        Path socket = socketPath != null ? checkSocketPath(checkPathText(socketPath, "socketPath(...)"), "socketPath(...)")
                 : resolvePath(SOCKET_PROPERTY, SOCKET_ENV, DEFAULT_SOCKET, true);
-        Path file = filePath != null ? checkFilePath(filePath, "filePath(...)")
+        Path file = filePath != null ? checkFilePath(checkPathText(filePath, "filePath(...)"), "filePath(...)")
                 : resolvePath(FILE_PROPERTY, FILE_ENV, DEFAULT_FILE, false);
         boolean sync;
         boolean journaled;
+        String fileOrigin = describeOrigin(filePath != null, FILE_PROPERTY, FILE_ENV, "filePath(...)");
         if (socket.equals(file)) {
             throw new IllegalArgumentException("the socket and the event file are both " + socket
-                    + ": give the file its own path (" + describeOrigin(filePath != null, FILE_PROPERTY, FILE_ENV, "filePath(...)")
-                    + ")");
+                    + ": give the file its own path (" + fileOrigin + ")");
         }
+        checkDirectories(socket, file, fileOrigin);
         String mode = setting(MODE_PROPERTY, MODE_ENV);
         if (mode != null && mode.isBlank()) {
             throw new IllegalArgumentException(origin(MODE_PROPERTY, MODE_ENV)
@@ -376,23 +384,146 @@ public final class TrainingEventEmitterBuilder {
             }
         }
         checkParams();
-        Duration heartbeat = heartbeatInterval;
-        if (heartbeat == null) {
-            String seconds = setting(HEARTBEAT_PROPERTY, HEARTBEAT_ENV);
-            if (seconds != null) {
-                try {
-                    heartbeat = Duration.ofMillis(Math.round(Double.parseDouble(seconds.trim()) * 1000));
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(origin(HEARTBEAT_PROPERTY, HEARTBEAT_ENV) + " is '" + seconds
-                            + "': give the heartbeat interval in seconds, e.g. 30");
-                }
+        Duration heartbeat = heartbeatInterval != null ? checkHeartbeat(heartbeatInterval) : heartbeatFromSetting();
+        return new EmitterConfig(this, socket, file, sync, journaled, workerId, tagMap, heartbeat);
+    }
+
+    private static Duration checkHeartbeat(Duration interval) {
+        if (interval.compareTo(MIN_HEARTBEAT) < 0) {
+            throw new IllegalArgumentException("heartbeat(...) is " + describeSeconds(interval)
+                    + ": use at least 1 second (and at most 24 hours), or leave the heartbeat off");
+        }
+        if (interval.compareTo(MAX_HEARTBEAT) > 0) {
+            throw new IllegalArgumentException("heartbeat(...) is " + describeSeconds(interval)
+                    + ": use at most 24 hours (" + MAX_HEARTBEAT.getSeconds() + " s), or leave the heartbeat off");
+        }
+        return interval;
+    }
+
+    private static String describeSeconds(Duration d) {
+        return d.getSeconds() >= 10 || d.isNegative() ? d.getSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    /** The heartbeat from {@value #HEARTBEAT_PROPERTY} / {@value #HEARTBEAT_ENV}: seconds, finite, in range. */
+    private Duration heartbeatFromSetting() {
+        String text = setting(HEARTBEAT_PROPERTY, HEARTBEAT_ENV);
+        if (text == null) {
+            return null;
+        }
+        String fix = ": give the heartbeat interval in seconds, from 1 to " + MAX_HEARTBEAT.getSeconds()
+                + " (24 hours), e.g. 30; or unset it to leave the heartbeat off";
+        double seconds;
+        try {
+            seconds = Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(origin(HEARTBEAT_PROPERTY, HEARTBEAT_ENV) + " is " + quoted(text) + fix);
+        }
+        // NaN fails both comparisons' negation: !(x >= min) catches it, as it does -Infinity.
+        if (!(seconds >= MIN_HEARTBEAT.getSeconds()) || !(seconds <= MAX_HEARTBEAT.getSeconds())) {
+            String what = Double.isNaN(seconds) || Double.isInfinite(seconds) ? ", not a finite number"
+                    : seconds < MIN_HEARTBEAT.getSeconds() ? ", less than 1 second: use at least 1 second"
+                    : ", more than 24 hours";
+            throw new IllegalArgumentException(origin(HEARTBEAT_PROPERTY, HEARTBEAT_ENV) + " is " + quoted(text)
+                    + what + fix);
+        }
+        return Duration.ofMillis(Math.round(seconds * 1000));
+    }
+
+    /**
+     * Refuses a configuration in which no event can ever be delivered: the directories of both
+     * the event file and the socket are missing (the emitter creates no directories). A missing
+     * directory of one of them only is reported when the emitter starts.
+     */
+    private void checkDirectories(Path socket, Path file, String fileOrigin) {
+        Path fileDir = file.getParent();
+        Path socketDir = socket.getParent();
+        if (fileDir == null || socketDir == null || Files.isDirectory(fileDir) || Files.isDirectory(socketDir)) {
+            return;
+        }
+        String socketOrigin = describeOrigin(socketPath != null, SOCKET_PROPERTY, SOCKET_ENV, "socketPath(...)");
+        String missing = fileDir.equals(socketDir)
+                ? "the directory " + fileDir + " of both the event file (" + fileOrigin + ") and the socket ("
+                        + socketOrigin + ") does not exist"
+                : "the directory " + fileDir + " of the event file (" + fileOrigin + ") does not exist, nor does "
+                        + socketDir + ", the directory of the socket (" + socketOrigin + ")";
+        throw new IllegalArgumentException("no event could ever be delivered: " + missing
+                + "; create the directory (the emitter creates none), or point the event file at an existing"
+                + " directory, e.g. " + DEFAULT_FILE);
+    }
+
+    /**
+     * Refuses a path with leading or trailing whitespace or a control character anywhere: such a
+     * path is almost always a copy-and-paste or quoting slip (a socket path ending in a newline
+     * never connects), and nothing would say so later.
+     */
+    private static Path checkPathText(Path path, String where) {
+        checkPathText(path.toString(), where);
+        return path;
+    }
+
+    private static void checkPathText(String value, String where) {
+        String stripped = value.strip();
+        boolean leading = !value.isEmpty() && isBlankChar(value.charAt(0));
+        boolean trailing = !value.isEmpty() && isBlankChar(value.charAt(value.length() - 1));
+        boolean control = stripped.chars().anyMatch(c -> isControl((char) c));
+        if (leading || trailing) {
+            String first = describeChar(value.charAt(0));
+            String last = describeChar(value.charAt(value.length() - 1));
+            String what = leading && trailing ? "begins with " + first + " and ends with " + last
+                    : leading ? "begins with " + first : "ends with " + last;
+            throw new IllegalArgumentException(where + " is " + quoted(value) + ": it " + what
+                    + (control ? " and contains control characters; remove them"
+                            : "; remove it: set it to " + quoted(stripped)));
+        }
+        if (control) {
+            char c = (char) stripped.chars().filter(ch -> isControl((char) ch)).findFirst().getAsInt();
+            throw new IllegalArgumentException(where + " is " + quoted(value) + ": it contains "
+                    + describeChar(c) + ", so it is not a usable path; set it to an absolute path"
+                    + " without control characters");
+        }
+    }
+
+    private static boolean isControl(char c) {
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029';
+    }
+
+    private static boolean isBlankChar(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c);
+    }
+
+    private static String describeChar(char c) {
+        switch (c) {
+            case ' ': return "a space";
+            case '\n': return "a newline (\\n)";
+            case '\r': return "a carriage return (\\r)";
+            case '\t': return "a tab (\\t)";
+            default: return "the character " + escape(c);
+        }
+    }
+
+    /** The value in double quotes, every control or invisible character written as an escape. */
+    static String quoted(String value) {
+        StringBuilder sb = new StringBuilder(value.length() + 2).append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c == ' ' || !(isControl(c) || isBlankChar(c))) {
+                sb.append(c);
+            } else {
+                sb.append(escape(c));
             }
         }
-        if (heartbeat != null && heartbeat.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new IllegalArgumentException("the heartbeat interval is " + heartbeat.toMillis()
-                    + " ms: use at least 1 second");
+        return sb.append('"').toString();
+    }
+
+    private static String escape(char c) {
+        switch (c) {
+            case '\n': return "\\n";
+            case '\r': return "\\r";
+            case '\t': return "\\t";
+            default: return String.format(Locale.ROOT, "\\u%04x", (int) c);
         }
-        return new EmitterConfig(this, socket, file, sync, journaled, workerId, tagMap, heartbeat);
     }
 
     private void checkParams() {
@@ -456,6 +587,7 @@ public final class TrainingEventEmitterBuilder {
             throw new IllegalArgumentException(where + " is empty: set it to an absolute path or unset it"
                     + " to use " + fallback);
         }
+        checkPathText(value, where);
         Path path;
         try {
             path = Path.of(value);
