@@ -13,7 +13,8 @@ import java.util.Map;
  * reader stalls.
  *
  * <p>Implementations are obtained through {@link TrainingEvents#init(String)} (or, with
- * {@code emitter-core}, its builder). Closing an emitter whose run never reported
+ * {@code emitter-core}, its builder; {@link TrainingEvents#install(TrainingEventEmitter)} makes
+ * such an emitter the one the static helpers report to). Closing an emitter whose run never reported
  * {@link #emitRunComplete(RunStatus)} reports it as {@link RunStatus#CANCELLED}, so no
  * dashboard shows a finished process as a run still in progress.
  */

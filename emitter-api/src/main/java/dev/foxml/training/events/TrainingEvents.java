@@ -397,8 +397,9 @@ public final class TrainingEvents {
 
     /**
      * Reports overall progress of a stage through the current emitter, as
-     * {@link TrainingEventEmitter#emitProgress(String, double)}; while no
-     * emitter is current the event is discarded (see {@link #current()}). Never throws.
+     * {@link TrainingEventEmitter#emitProgress(String, double)};
+     * while no emitter is current the event is discarded, with one warning (see {@link #current()}).
+     * Never throws.
      *
      * @param stage the stage, e.g. {@code "training"}
      * @param progressPct overall progress in percent; clamped to [0, 100], NaN written as {@code null}
@@ -409,8 +410,9 @@ public final class TrainingEvents {
 
     /**
      * Reports progress with the target being worked on through the current emitter, as
-     * {@link TrainingEventEmitter#emitProgress(String, double, String, int, int)}; while no
-     * emitter is current the event is discarded (see {@link #current()}). Never throws.
+     * {@link TrainingEventEmitter#emitProgress(String, double, String, int, int)};
+     * while no emitter is current the event is discarded, with one warning (see {@link #current()}).
+     * Never throws.
      *
      * @param stage the current stage
      * @param progressPct overall progress in percent; clamped to [0, 100], NaN written as {@code null}
@@ -425,8 +427,9 @@ public final class TrainingEvents {
 
     /**
      * Reports progress with custom metrics through the current emitter, as
-     * {@link TrainingEventEmitter#emitProgress(String, double, String, int, int, java.util.Map)}; while no
-     * emitter is current the event is discarded (see {@link #current()}). Never throws.
+     * {@link TrainingEventEmitter#emitProgress(String, double, String, int, int, java.util.Map)};
+     * while no emitter is current the event is discarded, with one warning (see {@link #current()}).
+     * Never throws.
      *
      * @param stage the current stage
      * @param progressPct overall progress in percent; clamped to [0, 100], NaN written as {@code null}
@@ -444,8 +447,8 @@ public final class TrainingEvents {
     /**
      * Reports progress of a training loop (epoch, step, throughput) through the current emitter, as
      * {@link TrainingEventEmitter#emitProgress(String, double, String, int, int, long, long, double, java.util.Map)};
-     * while no emitter
-     * is current the event is discarded (see {@link #current()}). Never throws.
+     * while no emitter is current the event is discarded, with one warning (see {@link #current()}).
+     * Never throws.
      *
      * @param stage the current stage
      * @param progressPct progress of the stage in percent, clamped to [0, 100]
@@ -492,8 +495,8 @@ public final class TrainingEvents {
     /**
      * Reports that the run entered a stage through the current emitter, as
      * {@link TrainingEventEmitter#emitStageChange(String)} (the stage left is the one last reported);
-     * while no emitter
-     * is current the event is discarded (see {@link #current()}). Never throws.
+     * while no emitter is current the event is discarded, with one warning (see {@link #current()}).
+     * Never throws.
      *
      * @param newStage the stage entered
      */
@@ -503,8 +506,9 @@ public final class TrainingEvents {
 
     /**
      * Reports that the run left one stage for another through the current emitter, as
-     * {@link TrainingEventEmitter#emitStageChange(String, String)}; while no
-     * emitter is current the event is discarded (see {@link #current()}). Never throws.
+     * {@link TrainingEventEmitter#emitStageChange(String, String)};
+     * while no emitter is current the event is discarded, with one warning (see {@link #current()}).
+     * Never throws.
      *
      * @param previousStage the stage left, or {@code null} when the run is starting
      * @param newStage the stage entered
@@ -515,8 +519,9 @@ public final class TrainingEvents {
 
     /**
      * Reports a finished target with no models and no AUC through the current emitter, as
-     * {@link TrainingEventEmitter#emitTargetComplete(String, TargetStatus)}; while no
-     * emitter is current the event is discarded (see {@link #current()}). Never throws.
+     * {@link TrainingEventEmitter#emitTargetComplete(String, TargetStatus)};
+     * while no emitter is current the event is discarded, with one warning (see {@link #current()}).
+     * Never throws.
      *
      * @param target the target's name
      * @param status how it ended; {@code null} is written as {@code "failed"}
@@ -527,8 +532,9 @@ public final class TrainingEvents {
 
     /**
      * Reports a finished target through the current emitter, as
-     * {@link TrainingEventEmitter#emitTargetComplete(String, TargetStatus, int, double)}; while no
-     * emitter is current the event is discarded (see {@link #current()}). Never throws.
+     * {@link TrainingEventEmitter#emitTargetComplete(String, TargetStatus, int, double)};
+     * while no emitter is current the event is discarded, with one warning (see {@link #current()}).
+     * Never throws.
      *
      * @param target the target's name
      * @param status how it ended; {@code null} is written as {@code "failed"}
@@ -542,8 +548,9 @@ public final class TrainingEvents {
 
     /**
      * Reports a finished target with custom metrics through the current emitter, as
-     * {@link TrainingEventEmitter#emitTargetComplete(String, TargetStatus, int, double, java.util.Map)}; while no
-     * emitter is current the event is discarded (see {@link #current()}). Never throws.
+     * {@link TrainingEventEmitter#emitTargetComplete(String, TargetStatus, int, double, java.util.Map)};
+     * while no emitter is current the event is discarded, with one warning (see {@link #current()}).
+     * Never throws.
      *
      * @param target the target's name
      * @param status how it ended; {@code null} is written as {@code "failed"}
@@ -558,8 +565,9 @@ public final class TrainingEvents {
 
     /**
      * Reports the end of the run through the current emitter, as
-     * {@link TrainingEventEmitter#emitRunComplete(RunStatus)}; while no
-     * emitter is current the event is discarded (see {@link #current()}). Never throws.
+     * {@link TrainingEventEmitter#emitRunComplete(RunStatus)};
+     * while no emitter is current the event is discarded, with one warning (see {@link #current()}).
+     * Never throws.
      *
      * @param status how the run ended; {@code null} is written as {@code "failed"}
      */
@@ -569,8 +577,9 @@ public final class TrainingEvents {
 
     /**
      * Reports an error through the current emitter, as
-     * {@link TrainingEventEmitter#emitError(String, String, boolean)}; while no
-     * emitter is current the event is discarded (see {@link #current()}). Never throws.
+     * {@link TrainingEventEmitter#emitError(String, String, boolean)};
+     * while no emitter is current the event is discarded, with one warning (see {@link #current()}).
+     * Never throws.
      *
      * @param errorMessage what went wrong
      * @param errorType a classification, e.g. an exception's class name
@@ -582,8 +591,9 @@ public final class TrainingEvents {
 
     /**
      * Reports an exception as an {@code error} event through the current emitter, as
-     * {@link TrainingEventEmitter#emitError(Throwable, boolean)}; while no
-     * emitter is current the event is discarded (see {@link #current()}). Never throws.
+     * {@link TrainingEventEmitter#emitError(Throwable, boolean)};
+     * while no emitter is current the event is discarded, with one warning (see {@link #current()}).
+     * Never throws.
      *
      * @param error the exception; {@code null} is reported as an unknown error
      * @param recoverable whether training goes on

@@ -67,7 +67,7 @@ class OneRunCompleteTest {
     @ValueSource(booleans = {false, true})
     void racingRunCompletesWriteExactlyOne(boolean synchronous) throws Exception {
         int threads = 8;
-        for (int round = 0; round < 20; round++) {
+        for (int round = 0; round < 10; round++) {
             Path file = dir.resolve("race-" + synchronous + "-" + round + ".jsonl");
             EmitterStats stats;
             try (DefaultTrainingEventEmitter e = Lines.hermetic("run-race", dir, file).synchronous(synchronous).build()) {
