@@ -142,6 +142,7 @@ class FileRotationTest {
             int after = renameAfter[r];
             assertTrue(LineServer.poll(() -> emitter.stats().emitted() >= after, 30, TimeUnit.SECONDS));
             Path target = dir.resolve("events.jsonl." + (r + 1));
+            assertTrue(LineServer.poll(() -> Files.exists(file()), 30, TimeUnit.SECONDS), "a file to rotate");
             renameStart[r] = System.nanoTime();
             Files.move(file(), target, StandardCopyOption.ATOMIC_MOVE);
             renameDone[r] = System.nanoTime();
@@ -206,6 +207,7 @@ class FileRotationTest {
             for (int d = 0; d < deleteAfter.length; d++) {
                 int after = deleteAfter[d];
                 assertTrue(LineServer.poll(() -> emitter.stats().emitted() >= after, 30, TimeUnit.SECONDS));
+                assertTrue(LineServer.poll(() -> Files.exists(file()), 30, TimeUnit.SECONDS), "a file to delete");
                 // Kept open to read afterwards what the deleted file received.
                 FileChannel old = FileChannel.open(file(), StandardOpenOption.READ);
                 deleted.add(old);
