@@ -187,7 +187,7 @@ class FileRotationTest {
             int afterRename = (int) (lastSeqInOld - trainer.firstEmittedFrom(renameStart[r]));
             figures.append("; rename ").append(r + 1).append(": ").append(Math.max(0, afterRename))
                     .append(" events emitted after it still in the renamed file, the last emitted ")
-                    .append(String.format("%.1f", lagNanos / 1e6)).append(" ms after the rename");
+                    .append(afterRename > 0 ? String.format("%.1f ms after the rename", lagNanos / 1e6) : "before it");
         }
         System.out.println(figures);
     }
@@ -350,21 +350,28 @@ class FileRotationTest {
         FileTransport transport = new FileTransport(f);
         ByteBuffer line = ByteBuffer.wrap("{\"x\":1}\n".getBytes(StandardCharsets.US_ASCII));
         transport.append(line);
-        int n = 20_000;
+        // The machine may be busy: the fastest of several rounds is the cost itself.
+        int rounds = 20;
+        int n = 500;
+        long[] perLook = new long[rounds];
         Object key = null;
-        long t0 = System.nanoTime();
         try (FileChannel c = FileChannel.open(f, StandardOpenOption.READ)) {
-            for (int i = 0; i < n; i++) {
-                c.size();
-                key = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class,
-                        java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+            for (int r = 0; r < rounds; r++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    c.size();
+                    key = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+                }
+                perLook[r] = (System.nanoTime() - t0) / n;
             }
         }
-        long perLook = (System.nanoTime() - t0) / n;
+        java.util.Arrays.sort(perLook);
         transport.close();
         assertTrue(key != null);
-        System.out.println("look at the path (fstat + lstat + file key): " + perLook
-                + " ns each, once per batch at most every " + FileTransport.CHECK_MILLIS + " ms");
+        System.out.println("look at the path (fstat + lstat + file key): fastest round " + perLook[0]
+                + " ns, median round " + perLook[rounds / 2] + " ns per look; once per batch at most every "
+                + FileTransport.CHECK_MILLIS + " ms");
     }
 
     /** A rename seen by a transport used directly: the next append after 20 ms goes to the new file. */
