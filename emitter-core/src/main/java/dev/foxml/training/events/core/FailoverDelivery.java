@@ -40,6 +40,10 @@ final class FailoverDelivery {
     private long connectFailureWarnedAt;
     /** Attempts that failed the same way since that warning. */
     private long connectFailuresSinceWarning;
+    /** Whether the last append to the file failed because its disk is full. */
+    private boolean diskFull;
+    /** Events dropped while the file's disk was full, not yet reported in a warning. */
+    private long lostToFullDisk;
 
     FailoverDelivery(SocketTransport socket, FileTransport file, boolean journal, int minReplayBytes,
                      long reconnectMinNanos, long reconnectMaxNanos, Counters counters, RateLimitedLog log) {
@@ -53,6 +57,7 @@ final class FailoverDelivery {
         this.counters = counters;
         this.log = log;
         this.nextConnectAttempt = System.nanoTime();
+        file.onLinesLost(this::linesLostInDeletedFile);
     }
 
     boolean socketConnected() {
@@ -87,7 +92,7 @@ final class FailoverDelivery {
     void deliver(BatchBuffer batch) {
         ByteBuffer bytes = batch.flipForWrite();
         int lines = batch.lines();
-        boolean inFile = journal && appendToFile(bytes, lines);
+        int inFile = journal ? appendToFile(bytes, lines) : 0;
         if (!socket.isConnected()) {
             maybeConnect();
         }
@@ -109,9 +114,33 @@ final class FailoverDelivery {
             bytes.rewind();
             inFile = appendToFile(bytes, lines);
         }
-        if (!inFile) {
-            counters.droppedUnwritable.addAndGet(lines);
+        dropped(lines - inFile);
+    }
+
+    /** Lines neither the socket nor the file took: counted, and noted for the full-disk warning. */
+    private void dropped(int lines) {
+        if (lines <= 0) {
+            return;
         }
+        counters.droppedUnwritable.addAndGet(lines);
+        if (diskFull) {
+            lostToFullDisk += lines;
+        }
+    }
+
+    /**
+     * Lines counted as written to a file that was deleted, which could not be copied to the new
+     * file at its path: written, then lost, so counted as dropped instead.
+     */
+    private void linesLostInDeletedFile(long lines) {
+        if (lines <= 0) {
+            return;
+        }
+        counters.writtenToFile.addAndGet(-lines);
+        counters.droppedUnwritable.addAndGet(lines);
+        log.warn("file-deleted", lines + " training events written to " + file.path()
+                + " shortly before it was deleted could not be copied to a new file there and were lost"
+                + " (counted in stats().droppedUnwritable())");
     }
 
     private void maybeConnect() {
@@ -245,9 +274,7 @@ final class FailoverDelivery {
             counters.replayed.addAndGet(replayedLines);
             // If the file cannot take them either, they may be lost: counted as dropped, though
             // the reader may have read some of them (an overcount, never a silent loss).
-            if (!appendToFile(replayBatch.flipForWrite(), replayedLines)) {
-                counters.droppedUnwritable.addAndGet(replayedLines);
-            }
+            dropped(replayedLines - appendToFile(replayBatch.flipForWrite(), replayedLines));
         }
         replayBatch.clear();
     }
@@ -259,16 +286,52 @@ final class FailoverDelivery {
         return "writing to the event socket " + socket.path() + " failed (" + LogOutput.cause(e) + ")";
     }
 
-    /** @return whether the file took the lines (counted); a failure is counted and warned about */
-    private boolean appendToFile(ByteBuffer bytes, int lines) {
+    /**
+     * @return how many of the lines the file took whole (counted as written); the caller counts
+     *         the rest as dropped unless the socket took them. A failure is counted and warned about.
+     */
+    private int appendToFile(ByteBuffer bytes, int lines) {
         try {
             file.append(bytes);
             counters.writtenToFile.addAndGet(lines);
-            return true;
+            if (diskFull) {
+                diskFullOver();
+            }
+            return lines;
+        } catch (FileTransport.AppendFailure e) {
+            counters.fileErrors.incrementAndGet();
+            int written = e.wholeLinesWritten();
+            counters.writtenToFile.addAndGet(written);
+            IOException cause = e.failure();
+            if (e.diskFull()) {
+                if (!diskFull) {
+                    diskFull = true;
+                    log.warn("disk-full", "the disk holding " + file.path() + " is full ("
+                            + LogOutput.cause(cause) + "): "
+                            + (lines - written) + " training events of " + lines + " could not be written to it;"
+                            + " until space is freed, events the socket does not take are dropped"
+                            + " (counted in stats().droppedUnwritable()); the file keeps whole lines only");
+                }
+            } else {
+                log.warn("file-failed", "cannot append training events to " + file.path() + " ("
+                        + LogOutput.cause(cause) + ")");
+            }
+            return written;
         } catch (IOException | RuntimeException e) {
             counters.fileErrors.incrementAndGet();
             log.warn("file-failed", "cannot append training events to " + file.path() + " (" + LogOutput.cause(e) + ")");
-            return false;
+            return 0;
+        }
+    }
+
+    /** The file takes lines again after its disk was full: say how many events were lost meanwhile. */
+    private void diskFullOver() {
+        diskFull = false;
+        if (lostToFullDisk > 0 && log.tryAcquire("disk-full-over")) {
+            log.log("disk-full-over", "the disk holding " + file.path() + " has room again: "
+                    + lostToFullDisk + " training events were lost while it was full"
+                    + " (counted in stats().droppedUnwritable())");
+            lostToFullDisk = 0;
         }
     }
 
