@@ -2,6 +2,7 @@ package dev.foxml.training.examples;
 
 import dev.foxml.training.examples.monitor.MonitorOutput;
 import dev.foxml.training.examples.monitor.MonitorState;
+import dev.foxml.training.examples.monitor.TerminalText;
 import dev.foxml.training.examples.monitor.TrainingMonitor;
 import dev.foxml.training.examples.trainer.TrainerMain;
 
@@ -86,7 +87,8 @@ public final class Demo {
         }
         if (!outcome.success()) {
             System.out.println("the run did not complete successfully; last lines of the trainer's output:");
-            tail(outcome.trainerLog(), 15).forEach(line -> System.out.println("  " + line));
+            // The log holds what the trainer printed, event strings included: shown safe for the terminal.
+            tail(outcome.trainerLog(), 15).forEach(line -> System.out.println(TerminalText.safe("  " + line)));
         }
         System.exit(outcome.success() ? 0 : 1);
     }

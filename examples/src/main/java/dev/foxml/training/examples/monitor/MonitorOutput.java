@@ -24,7 +24,7 @@ public interface MonitorOutput {
      * @param listening where events are read from, shown under the title
      */
     static MonitorOutput terminal(PrintStream out, String listening, boolean unicode) {
-        return new AnsiScreen(out, new ScreenRenderer(unicode), TerminalSize.detect(), listening);
+        return new AnsiScreen(out, new ScreenRenderer(unicode), TerminalSizePoller.start(), listening);
     }
 
     /** One plain line per change, for pipes and files. */

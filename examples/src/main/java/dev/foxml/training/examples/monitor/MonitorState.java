@@ -243,7 +243,7 @@ public final class MonitorState {
     }
 
     static String abbreviate(String text, int max) {
-        String flat = text.replaceAll("\\p{Cntrl}", " ");
+        String flat = TerminalText.safe(text);
         return flat.length() <= max ? flat : flat.substring(0, max - 3) + "...";
     }
 

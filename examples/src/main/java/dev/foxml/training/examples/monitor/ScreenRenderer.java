@@ -94,7 +94,8 @@ final class ScreenRenderer {
                 lines.add("  ... " + (completed.size() - shown) + " earlier");
             }
             for (MonitorState.TargetRow row : completed.subList(completed.size() - shown, completed.size())) {
-                lines.add(String.format(Locale.ROOT, "  %-14s %-9s %6s %9s", row.name(), row.status(),
+                lines.add(String.format(Locale.ROOT, "  %-14s %-9s %6s %9s", TerminalText.safe(row.name()),
+                        TerminalText.safe(row.status()),
                         row.modelsTrained() != null ? row.modelsTrained() : "-", auc(row.bestAuc())));
             }
         }
@@ -143,7 +144,7 @@ final class ScreenRenderer {
      */
     static List<String> wrap(String text, int width, int maxLines) {
         List<String> lines = new ArrayList<>();
-        String rest = text.replaceAll("\\p{Cntrl}", " ").strip();
+        String rest = TerminalText.safe(text).strip();
         while (!rest.isEmpty() && lines.size() < maxLines) {
             String indent = lines.isEmpty() ? "  " : "    ";
             int room = Math.max(1, width - indent.length());
@@ -197,7 +198,8 @@ final class ScreenRenderer {
     private static List<String> fit(List<String> lines, int width) {
         List<String> fitted = new ArrayList<>(lines.size());
         for (String line : lines) {
-            String clean = line.replaceAll("\\p{Cntrl}", " ");
+            // Every line passes here: nothing an event carries reaches the terminal as a control.
+            String clean = TerminalText.safe(line);
             fitted.add(clean.length() <= width ? clean : clean.substring(0, Math.max(0, width - 3)) + "...");
         }
         return fitted;

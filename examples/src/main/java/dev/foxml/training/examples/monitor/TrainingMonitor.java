@@ -191,7 +191,7 @@ public final class TrainingMonitor implements AutoCloseable {
                 case "--ansi" -> ansi = true;
                 case "--plain" -> ansi = false;
                 default -> {
-                    System.err.println("unknown option " + args[i]);
+                    System.err.println(TerminalText.safe("unknown option " + args[i]));
                     System.err.println("usage: TrainingMonitor [--socket PATH | --no-socket] [--file PATH | --no-file]"
                             + " [--from-end] [--ansi | --plain] [--exit-on-complete]");
                     System.exit(2);
@@ -208,13 +208,13 @@ public final class TrainingMonitor implements AutoCloseable {
             }
             // The bridge (or another monitor) has the socket: trainers write there, not to the
             // file, but what does reach the file is still worth showing.
-            System.err.println("TrainingMonitor: " + e.getMessage() + "; following the file only.");
+            System.err.println(TerminalText.safe("TrainingMonitor: " + e.getMessage() + "; following the file only."));
             monitor = new TrainingMonitor(null, filePath, fromEnd, null, Clock.systemUTC());
             monitor.start();
         }
         monitor.output(MonitorOutput.choose(ansi, monitor.listening()));
         if (!(monitor.output instanceof AnsiScreen)) {
-            System.out.println("FoxML training monitor " + monitor.listening());
+            System.out.println(TerminalText.safe("FoxML training monitor " + monitor.listening()));
         }
 
         TrainingMonitor running = monitor;
