@@ -8,10 +8,15 @@ import java.util.Locale;
 final class PlainOutput implements MonitorOutput {
 
     private final PrintStream out;
-    private final PlainLines lines = new PlainLines();
+    private final PlainLines lines;
 
-    PlainOutput(PrintStream out) {
+    /**
+     * @param out where the lines go
+     * @param unicode draw sparklines with block characters (else ASCII)
+     */
+    PlainOutput(PrintStream out, boolean unicode) {
         this.out = out;
+        this.lines = new PlainLines(unicode);
     }
 
     @Override

@@ -42,7 +42,7 @@ public final class TrainingMonitor implements AutoCloseable {
     private final boolean fromEnd;
     private final Clock clock;
     private final BlockingQueue<MonitorInput> inputs = new LinkedBlockingQueue<>();
-    private final MonitorState state = new MonitorState();
+    private final MonitorState state;
     private MonitorOutput output;
     private UnixSocketSource socket;
     private FileFollower follower;
@@ -55,6 +55,21 @@ public final class TrainingMonitor implements AutoCloseable {
      * @param output where to show the state; may be set later with {@link #output(MonitorOutput)}
      */
     public TrainingMonitor(Path socketPath, Path filePath, boolean fromEnd, MonitorOutput output, Clock clock) {
+        this(socketPath, filePath, fromEnd, null, output, clock);
+    }
+
+    /**
+     * @param socketPath the socket to listen on, or {@code null} for none
+     * @param filePath the file to follow, or {@code null} for none
+     * @param fromEnd skip what the file already holds
+     * @param sparkMetric the metric the sparklines show, or {@code null} for the default (see
+     *     {@link MonitorState#sparkMetric()})
+     * @param output where to show the state; may be set later with {@link #output(MonitorOutput)}
+     * @param clock the time, for elapsed time and arrival of lines
+     */
+    public TrainingMonitor(Path socketPath, Path filePath, boolean fromEnd, String sparkMetric, MonitorOutput output,
+                           Clock clock) {
+        this.state = new MonitorState(sparkMetric);
         this.socketPath = socketPath;
         this.filePath = filePath;
         this.fromEnd = fromEnd;
