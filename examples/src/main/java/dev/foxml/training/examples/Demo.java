@@ -95,9 +95,9 @@ public final class Demo {
 
         System.out.println();
         if (kept) {
-            System.out.println("trainer output: " + outcome.trainerLog());
+            System.out.println(TerminalText.safe("trainer output: " + outcome.trainerLog()));
             if (Files.exists(outcome.eventFile()) && Files.size(outcome.eventFile()) > 0) {
-                System.out.println("events that went to the fallback file: " + outcome.eventFile());
+                System.out.println(TerminalText.safe("events that went to the fallback file: " + outcome.eventFile()));
             }
         }
         if (outcome.interrupted()) {
