@@ -2,6 +2,7 @@ package dev.foxml.training.examples;
 
 import dev.foxml.training.examples.monitor.MonitorOutput;
 import dev.foxml.training.examples.monitor.MonitorState;
+import dev.foxml.training.examples.monitor.TerminalText;
 import dev.foxml.training.examples.monitor.TrainingMonitor;
 import dev.foxml.training.examples.trainer.TrainerMain;
 
@@ -14,10 +15,12 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Shows one training run live: starts the {@link TrainingMonitor} on a socket and a file in a new
@@ -25,13 +28,15 @@ import java.util.function.Function;
  * {@code java}, same class path) whose events go there, and exits when the run is over.
  *
  * <pre>
- * Demo [--ansi | --plain] [trainer options, e.g. --rows 20000 --targets ret_5m,ret_1h]
+ * Demo [--ansi | --plain] [--keep] [trainer options, e.g. --rows 20000 --targets ret_5m,ret_1h]
  * </pre>
  *
  * <p>The trainer's own output goes to {@code trainer.log} in that directory, so it does not
- * disturb the screen. Exits with 0 when the run completed with {@code success} and the trainer
- * exited normally, 1 otherwise. Ctrl-C stops the trainer too, which reports its run as
- * cancelled.
+ * disturb the screen; when the run did not succeed its last lines are printed. The directory is
+ * removed when the demo ends (Ctrl-C included) unless {@code --keep} or
+ * {@code -Dfoxml.demo.keep=true} asks to keep it, for the log and the events that went to the
+ * file. Exits with 0 when the run completed with {@code success} and the trainer exited
+ * normally, 1 otherwise. Ctrl-C stops the trainer too, which reports its run as cancelled.
  */
 public final class Demo {
 
@@ -39,6 +44,10 @@ public final class Demo {
     private static final Duration EXIT_GRACE = Duration.ofSeconds(15);
     /** How long lines still in flight may take to arrive once the trainer has exited. */
     private static final Duration SETTLE = Duration.ofSeconds(5);
+    /** Lines of the trainer's log shown when the run did not succeed. */
+    private static final int LOG_TAIL = 15;
+    /** Set to {@code true} to keep the demo's directory, as {@code --keep} does. */
+    static final String KEEP_PROPERTY = "foxml.demo.keep";
 
     private Demo() {
     }
@@ -51,34 +60,45 @@ public final class Demo {
      * @param trainerLog the trainer's standard output and error
      * @param eventFile the fallback file the trainer would write to
      * @param interrupted whether the JVM was asked to stop (Ctrl-C) before the run ended
+     * @param trainerLogTail the last lines of the trainer's output, read before the directory may be removed
      */
-    record Outcome(MonitorState state, int trainerExitCode, Path trainerLog, Path eventFile, boolean interrupted) {
+    record Outcome(MonitorState state, int trainerExitCode, Path trainerLog, Path eventFile, boolean interrupted,
+                   List<String> trainerLogTail) {
 
         boolean success() {
             return trainerExitCode == 0 && "success".equals(state.finalStatus());
         }
     }
 
+    /**
+     * Runs the demo; see the class description for the options.
+     *
+     * @param args the options
+     * @throws Exception when the monitor or the trainer cannot start
+     */
     public static void main(String[] args) throws Exception {
         Boolean ansi = null;
+        boolean keep = Boolean.getBoolean(KEEP_PROPERTY);
         List<String> trainerArgs = new ArrayList<>();
         for (String arg : args) {
             switch (arg) {
                 case "--ansi" -> ansi = true;
                 case "--plain" -> ansi = false;
+                case "--keep" -> keep = true;
                 default -> trainerArgs.add(arg);
             }
         }
-        // Short on purpose: a Unix socket path may not exceed 107 bytes.
-        Path directory = Files.createTempDirectory("foxml-demo-");
         Boolean chosen = ansi;
-        Outcome outcome = run(directory, System.getProperty("java.class.path"), trainerArgs,
-                listening -> MonitorOutput.choose(chosen, listening));
+        boolean kept = keep;
+        Outcome outcome = inTemporaryDirectory(null, keep, directory -> run(directory,
+                System.getProperty("java.class.path"), trainerArgs, listening -> MonitorOutput.choose(chosen, listening)));
 
         System.out.println();
-        System.out.println("trainer output: " + outcome.trainerLog());
-        if (Files.exists(outcome.eventFile()) && Files.size(outcome.eventFile()) > 0) {
-            System.out.println("events that went to the fallback file: " + outcome.eventFile());
+        if (kept) {
+            System.out.println(TerminalText.safe("trainer output: " + outcome.trainerLog()));
+            if (Files.exists(outcome.eventFile()) && Files.size(outcome.eventFile()) > 0) {
+                System.out.println(TerminalText.safe("events that went to the fallback file: " + outcome.eventFile()));
+            }
         }
         if (outcome.interrupted()) {
             // The JVM is already shutting down; System.exit would wait for this thread forever.
@@ -86,9 +106,64 @@ public final class Demo {
         }
         if (!outcome.success()) {
             System.out.println("the run did not complete successfully; last lines of the trainer's output:");
-            tail(outcome.trainerLog(), 15).forEach(line -> System.out.println("  " + line));
+            // The log holds what the trainer printed, event strings included: shown safe for the terminal.
+            outcome.trainerLogTail().forEach(line -> System.out.println(TerminalText.safe("  " + line)));
+            if (!kept) {
+                System.out.println("(run again with --keep, or -D" + KEEP_PROPERTY + "=true, to keep the whole log)");
+            }
         }
         System.exit(outcome.success() ? 0 : 1);
+    }
+
+    /** A step that works in a directory. */
+    @FunctionalInterface
+    interface InDirectory<T> {
+        /**
+         * @param directory the directory
+         * @return the result
+         * @throws IOException when the work fails
+         * @throws InterruptedException when interrupted
+         */
+        T apply(Path directory) throws IOException, InterruptedException;
+    }
+
+    /**
+     * Runs {@code body} in a new temporary directory and then removes the directory with all it
+     * holds, whatever happened, unless {@code keep}.
+     *
+     * @param parent where to make the directory, or {@code null} for the system's temporary directory
+     * @param keep leave the directory in place
+     * @param body the work
+     * @return what {@code body} returned
+     */
+    static <T> T inTemporaryDirectory(Path parent, boolean keep, InDirectory<T> body)
+            throws IOException, InterruptedException {
+        // Short on purpose: a Unix socket path may not exceed 107 bytes.
+        Path directory = parent == null ? Files.createTempDirectory("foxml-demo-")
+                : Files.createTempDirectory(parent, "foxml-demo-");
+        try {
+            return body.apply(directory);
+        } finally {
+            if (!keep) {
+                removeTree(directory);
+            }
+        }
+    }
+
+    /** Deletes a directory and everything in it (files, sockets, directories), best effort. */
+    static void removeTree(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            // Deepest first, so each directory is empty when its turn comes.
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    System.err.println(TerminalText.safe("Demo: cannot remove " + path + ": " + e));
+                }
+            });
+        } catch (IOException e) {
+            System.err.println(TerminalText.safe("Demo: cannot remove " + directory + ": " + e));
+        }
     }
 
     /**
@@ -164,7 +239,7 @@ public final class Demo {
                 }
             }
         }
-        return new Outcome(monitor.state(), exitCode, log, file, stopping.getAsBoolean());
+        return new Outcome(monitor.state(), exitCode, log, file, stopping.getAsBoolean(), tail(log, LOG_TAIL));
     }
 
     private static Process launchTrainer(String classPath, Path socket, Path file, Path log, String runId,

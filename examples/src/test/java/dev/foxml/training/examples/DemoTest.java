@@ -6,6 +6,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -15,6 +19,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -27,14 +32,18 @@ class DemoTest {
     Path dir;
 
     @Test
-    void showsARealRunFromTheFirstEventToRunComplete() throws Exception {
-        Demo.Outcome outcome = Demo.run(dir, trainerClassPath(),
-                List.of("--rows", "3000", "--trees", "4", "--targets", "ret_5m,ret_1h,crash_1d"),
-                listening -> new QuietOutput());
+    void showsARealRunFromTheFirstEventToRunCompleteAndRemovesItsDirectory() throws Exception {
+        Path[] used = new Path[1];
+        Demo.Outcome outcome = Demo.inTemporaryDirectory(dir, false, directory -> {
+            used[0] = directory;
+            return Demo.run(directory, trainerClassPath(),
+                    List.of("--rows", "3000", "--trees", "4", "--targets", "ret_5m,ret_1h,crash_1d"),
+                    listening -> new QuietOutput());
+        });
 
         MonitorState state = outcome.state();
         assertTrue(outcome.success(), () -> "trainer exit " + outcome.trainerExitCode() + ", status "
-                + state.finalStatus() + "; log: " + read(outcome.trainerLog()));
+                + state.finalStatus() + "; log: " + outcome.trainerLogTail());
         assertTrue(state.runId().startsWith("demo-"), state.runId());
         assertEquals(List.of("ranking", "feature_selection", "training"), state.stages());
         assertEquals(List.of("ret_5m", "ret_1h", "crash_1d"),
@@ -45,7 +54,39 @@ class DemoTest {
         assertEquals(1, state.errorCount());
         assertTrue(state.completedTargets().get(0).bestAuc() > 0.6);
         assertEquals(0, state.malformed(), "every line emitter-core wrote parsed");
-        assertFalse(Files.exists(dir.resolve("events.sock")), "the monitor removed its socket");
+        assertTrue(used[0].startsWith(dir));
+        assertFalse(Files.exists(used[0]), "the demo's directory is removed when it ends");
+        assertFalse(outcome.trainerLogTail().isEmpty(), "the log's tail was read before the directory went");
+    }
+
+    @Test
+    void removesItsDirectoryWithWhatIsInItEvenWhenTheRunFailsUnlessAskedToKeepIt() throws Exception {
+        Path[] used = new Path[2];
+        assertThrows(IOException.class, () -> Demo.inTemporaryDirectory(dir, false, directory -> {
+            used[0] = directory;
+            leaveBehind(directory);
+            throw new IOException("the trainer could not start");
+        }));
+        assertFalse(Files.exists(used[0]));
+
+        Demo.inTemporaryDirectory(dir, true, directory -> {
+            used[1] = directory;
+            leaveBehind(directory);
+            return null;
+        });
+        assertTrue(Files.exists(used[1].resolve("events.sock")), "kept as asked");
+        assertTrue(Files.exists(used[1].resolve("nested/trainer.log")));
+    }
+
+    /** What a demo run leaves: a log, an events file, a socket file its listener did not remove, a directory. */
+    private static void leaveBehind(Path directory) throws IOException {
+        Files.writeString(directory.resolve("trainer.log"), "log");
+        Files.writeString(directory.resolve("events.jsonl"), "{}\n");
+        Files.createDirectories(directory.resolve("nested"));
+        Files.writeString(directory.resolve("nested/trainer.log"), "log");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(directory.resolve("events.sock")));
+        }
     }
 
     /** This test JVM's class path without the test classes, whose recording provider is for tests only. */
@@ -55,14 +96,6 @@ class DemoTest {
         return Arrays.stream(classPath.split(File.pathSeparator))
                 .filter(entry -> !Path.of(entry).endsWith("test-classes"))
                 .collect(Collectors.joining(File.pathSeparator));
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (Exception e) {
-            return "(" + e + ")";
-        }
     }
 
     private static final class QuietOutput implements MonitorOutput {

@@ -56,10 +56,13 @@ final class EventParser {
         JsonNode runId = root.get("run_id");
         JsonNode worker = root.get("worker");
         JsonNode seq = root.get("seq");
+        JsonNode emitterId = root.get("emitter_id");
         return new Parsed.Event(new MonitorEvent(
                 type.textValue(),
                 runId != null && runId.isTextual() ? runId.textValue() : null,
                 worker != null && worker.isValueNode() && !worker.isNull() ? worker.asText() : null,
+                emitterId != null && emitterId.isTextual() && !emitterId.textValue().isEmpty()
+                        ? emitterId.textValue() : null,
                 seq != null && seq.isIntegralNumber() && seq.canConvertToLong() ? seq.longValue() : null,
                 timestamp(root.get("timestamp")),
                 root));

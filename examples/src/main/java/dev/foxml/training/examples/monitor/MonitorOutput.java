@@ -24,12 +24,21 @@ public interface MonitorOutput {
      * @param listening where events are read from, shown under the title
      */
     static MonitorOutput terminal(PrintStream out, String listening, boolean unicode) {
-        return new AnsiScreen(out, new ScreenRenderer(unicode), TerminalSize.detect(), listening);
+        return new AnsiScreen(out, new ScreenRenderer(unicode), TerminalSizePoller.start(), listening);
     }
 
-    /** One plain line per change, for pipes and files. */
+    /** One plain line per change, for pipes and files, with ASCII sparklines. */
     static MonitorOutput plain(PrintStream out) {
-        return new PlainOutput(out);
+        return plain(out, false);
+    }
+
+    /**
+     * One plain line per change, for pipes and files.
+     *
+     * @param unicode draw sparklines with block characters
+     */
+    static MonitorOutput plain(PrintStream out, boolean unicode) {
+        return new PlainOutput(out, unicode);
     }
 
     /**
@@ -40,12 +49,21 @@ public interface MonitorOutput {
     static MonitorOutput choose(Boolean ansi, String listening) {
         boolean terminal = ansi != null ? ansi
                 : System.console() != null && !"dumb".equals(System.getenv("TERM"));
+        // Block characters only where the charset of the terminal (or of the locale, for a pipe) has them.
+        Charset charset = System.console() != null ? System.console().charset() : nativeCharset();
+        boolean unicode = charset.newEncoder().canEncode("\u2581\u2588\u2591");
         if (!terminal) {
-            return plain(System.out);
+            return plain(new PrintStream(new FileOutputStream(FileDescriptor.out), true, charset), unicode);
         }
-        // Block characters only where the terminal's charset has them.
-        Charset charset = System.console() != null ? System.console().charset() : Charset.defaultCharset();
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, charset);
-        return terminal(out, listening, charset.newEncoder().canEncode('\u2588'));
+        return terminal(out, listening, unicode);
+    }
+
+    private static Charset nativeCharset() {
+        try {
+            return Charset.forName(System.getProperty("native.encoding", Charset.defaultCharset().name()));
+        } catch (RuntimeException unknown) {
+            return Charset.defaultCharset();
+        }
     }
 }

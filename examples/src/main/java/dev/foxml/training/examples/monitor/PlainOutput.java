@@ -8,16 +8,21 @@ import java.util.Locale;
 final class PlainOutput implements MonitorOutput {
 
     private final PrintStream out;
-    private final PlainLines lines = new PlainLines();
+    private final PlainLines lines;
 
-    PlainOutput(PrintStream out) {
+    /**
+     * @param out where the lines go
+     * @param unicode draw sparklines with block characters (else ASCII)
+     */
+    PlainOutput(PrintStream out, boolean unicode) {
         this.out = out;
+        this.lines = new PlainLines(unicode);
     }
 
     @Override
     public void update(MonitorState.Update update, MonitorState state, Instant now) {
         for (String line : lines.describe(update, state, now)) {
-            out.println(line);
+            print(line);
         }
         out.flush();
     }
@@ -30,11 +35,16 @@ final class PlainOutput implements MonitorOutput {
     @Override
     public void finish(MonitorState state, Instant now) {
         if (!state.hasRun()) {
-            out.println("No training running: no events arrived.");
+            print("No training running: no events arrived.");
         } else if (!state.finished()) {
-            out.println(String.format(Locale.ROOT, "[%8s] monitor stopped; run %s: %s",
+            print(String.format(Locale.ROOT, "[%8s] monitor stopped; run %s: %s",
                     ScreenRenderer.duration(state.elapsed(now)), state.runId(), ScreenRenderer.status(state, now)));
         }
         out.flush();
+    }
+
+    /** Every line goes out here, so nothing an event carries reaches the terminal as a control. */
+    private void print(String line) {
+        out.println(TerminalText.safe(line));
     }
 }

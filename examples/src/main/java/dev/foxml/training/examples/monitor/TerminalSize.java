@@ -6,8 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The size of the controlling terminal, asked once of {@code stty} (the JDK has no call for it),
- * else taken from {@code COLUMNS} and {@code LINES}, else 80 by 24.
+ * The size of the controlling terminal, asked of {@code stty} (the JDK has no call for it), else
+ * taken from {@code COLUMNS} and {@code LINES}, else 80 by 24. {@link TerminalSizePoller} asks
+ * again every second, so the screen follows a resized window.
  *
  * @param columns characters per line
  * @param rows lines on the screen
@@ -16,6 +17,7 @@ record TerminalSize(int columns, int rows) {
 
     static final TerminalSize DEFAULT = new TerminalSize(80, 24);
 
+    /** Asks {@code stty}, else the environment, else {@link #DEFAULT}. */
     static TerminalSize detect() {
         TerminalSize fromStty = stty();
         if (fromStty != null) {
@@ -24,7 +26,8 @@ record TerminalSize(int columns, int rows) {
         return new TerminalSize(envInt("COLUMNS", DEFAULT.columns), envInt("LINES", DEFAULT.rows));
     }
 
-    private static TerminalSize stty() {
+    /** The size {@code stty size} reports for {@code /dev/tty}, or {@code null} when it cannot tell. */
+    static TerminalSize stty() {
         File tty = new File("/dev/tty");
         if (!tty.exists()) {
             return null;

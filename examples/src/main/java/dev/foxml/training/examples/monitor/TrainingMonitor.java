@@ -12,8 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * A live terminal view of training runs, what the seed's Rust training view shows, reading the
- * events directly instead of through the bridge: it listens on the Unix socket trainers connect
+ * A live terminal view of training runs, reading the events directly instead of through the bridge: it listens on the Unix socket trainers connect
  * to and follows the fallback file, so it sees a run whichever way its events come, and drops the
  * lines it sees both ways.
  *
@@ -22,8 +21,8 @@ import java.util.function.BooleanSupplier;
  * {@link MonitorState} and draws, so state and output need no locking.
  *
  * <pre>
- * TrainingMonitor [--socket PATH | --no-socket] [--file PATH | --no-file] [--from-end]
- *                 [--ansi | --plain] [--exit-on-complete]
+ * java -jar examples/target/training-monitor.jar [--socket PATH | --no-socket] [--file PATH | --no-file]
+ *     [--from-end] [--metric NAME] [--ansi | --plain] [--exit-on-complete] [--help]
  * </pre>
  * Paths default as for trainers: {@code -Dfoxml.training.event.socket}, else
  * {@code FOXML_TRAINING_EVENT_SOCKET}, else {@code /tmp/foxml_training_events.sock}, and
@@ -36,13 +35,15 @@ public final class TrainingMonitor implements AutoCloseable {
     /** How often the fallback file is polled; the seed's bridge polls every 500 ms. */
     static final Duration FILE_POLL_INTERVAL = Duration.ofMillis(200);
     private static final Duration TICK = Duration.ofMillis(100);
+    private static final String DEFAULT_SOCKET = "/tmp/foxml_training_events.sock";
+    private static final String DEFAULT_FILE = "/tmp/foxml_training_events.jsonl";
 
     private final Path socketPath;
     private final Path filePath;
     private final boolean fromEnd;
     private final Clock clock;
     private final BlockingQueue<MonitorInput> inputs = new LinkedBlockingQueue<>();
-    private final MonitorState state = new MonitorState();
+    private final MonitorState state;
     private MonitorOutput output;
     private UnixSocketSource socket;
     private FileFollower follower;
@@ -55,6 +56,21 @@ public final class TrainingMonitor implements AutoCloseable {
      * @param output where to show the state; may be set later with {@link #output(MonitorOutput)}
      */
     public TrainingMonitor(Path socketPath, Path filePath, boolean fromEnd, MonitorOutput output, Clock clock) {
+        this(socketPath, filePath, fromEnd, null, output, clock);
+    }
+
+    /**
+     * @param socketPath the socket to listen on, or {@code null} for none
+     * @param filePath the file to follow, or {@code null} for none
+     * @param fromEnd skip what the file already holds
+     * @param sparkMetric the metric the sparklines show, or {@code null} for the default (see
+     *     {@link MonitorState#sparkMetric()})
+     * @param output where to show the state; may be set later with {@link #output(MonitorOutput)}
+     * @param clock the time, for elapsed time and arrival of lines
+     */
+    public TrainingMonitor(Path socketPath, Path filePath, boolean fromEnd, String sparkMetric, MonitorOutput output,
+                           Clock clock) {
+        this.state = new MonitorState(sparkMetric);
         this.socketPath = socketPath;
         this.filePath = filePath;
         this.fromEnd = fromEnd;
@@ -172,34 +188,33 @@ public final class TrainingMonitor implements AutoCloseable {
         output.finish(state, clock.instant());
     }
 
+    /**
+     * Runs the monitor until Ctrl-C (or, with {@code --exit-on-complete}, until the run has
+     * completed). See {@link #usage()} for the options.
+     *
+     * @param args the options
+     * @throws Exception when the monitor cannot start
+     */
     public static void main(String[] args) throws Exception {
-        Path socketPath = Path.of(setting("FOXML_TRAINING_EVENT_SOCKET", "foxml.training.event.socket",
-                "/tmp/foxml_training_events.sock"));
-        Path filePath = Path.of(setting("FOXML_TRAINING_EVENT_FILE", "foxml.training.event.file",
-                "/tmp/foxml_training_events.jsonl"));
-        boolean fromEnd = false;
-        boolean exitOnComplete = false;
-        Boolean ansi = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--socket" -> socketPath = Path.of(value(args, ++i, "--socket"));
-                case "--file" -> filePath = Path.of(value(args, ++i, "--file"));
-                case "--no-socket" -> socketPath = null;
-                case "--no-file" -> filePath = null;
-                case "--from-end" -> fromEnd = true;
-                case "--exit-on-complete" -> exitOnComplete = true;
-                case "--ansi" -> ansi = true;
-                case "--plain" -> ansi = false;
-                default -> {
-                    System.err.println("unknown option " + args[i]);
-                    System.err.println("usage: TrainingMonitor [--socket PATH | --no-socket] [--file PATH | --no-file]"
-                            + " [--from-end] [--ansi | --plain] [--exit-on-complete]");
-                    System.exit(2);
-                }
-            }
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(TerminalText.safe("TrainingMonitor: " + e.getMessage()));
+            System.err.println();
+            System.err.print(usage());
+            System.exit(2);
+            return;
         }
+        if (options.help()) {
+            System.out.print(usage());
+            return;
+        }
+        Path socketPath = options.socket();
+        Path filePath = options.file();
 
-        TrainingMonitor monitor = new TrainingMonitor(socketPath, filePath, fromEnd, null, Clock.systemUTC());
+        TrainingMonitor monitor = new TrainingMonitor(socketPath, filePath, options.fromEnd(), options.metric(), null,
+                Clock.systemUTC());
         try {
             monitor.start();
         } catch (IOException e) {
@@ -208,13 +223,13 @@ public final class TrainingMonitor implements AutoCloseable {
             }
             // The bridge (or another monitor) has the socket: trainers write there, not to the
             // file, but what does reach the file is still worth showing.
-            System.err.println("TrainingMonitor: " + e.getMessage() + "; following the file only.");
-            monitor = new TrainingMonitor(null, filePath, fromEnd, null, Clock.systemUTC());
+            System.err.println(TerminalText.safe("TrainingMonitor: " + e.getMessage() + "; following the file only."));
+            monitor = new TrainingMonitor(null, filePath, options.fromEnd(), options.metric(), null, Clock.systemUTC());
             monitor.start();
         }
-        monitor.output(MonitorOutput.choose(ansi, monitor.listening()));
+        monitor.output(MonitorOutput.choose(options.ansi(), monitor.listening()));
         if (!(monitor.output instanceof AnsiScreen)) {
-            System.out.println("FoxML training monitor " + monitor.listening());
+            System.out.println(TerminalText.safe("FoxML training monitor " + monitor.listening()));
         }
 
         TrainingMonitor running = monitor;
@@ -232,24 +247,99 @@ public final class TrainingMonitor implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }, "monitor-shutdown"));
-        boolean stopOnComplete = exitOnComplete;
+        boolean stopOnComplete = options.exitOnComplete();
         running.runUntil(() -> {
             synchronized (stop) {
                 return stop[0] || (stopOnComplete && running.state().finished());
             }
         });
-        if (exitOnComplete) {
+        if (stopOnComplete) {
             running.settle(Duration.ofSeconds(2));
         }
         running.close();
     }
 
-    private static String value(String[] args, int index, String option) {
-        if (index >= args.length) {
-            System.err.println(option + " needs a value");
-            System.exit(2);
+    /**
+     * What {@code --help} prints.
+     *
+     * @return the usage text, ending in a newline
+     */
+    static String usage() {
+        return String.join(System.lineSeparator(),
+                "usage: java -jar training-monitor.jar [options]",
+                "",
+                "Shows training runs live: listens on the Unix socket trainers send their events to,",
+                "and follows the file they fall back to when nothing listens there.",
+                "",
+                "  --socket PATH       listen here (default: -Dfoxml.training.event.socket, else",
+                "                      $FOXML_TRAINING_EVENT_SOCKET, else " + DEFAULT_SOCKET + ")",
+                "  --no-socket         do not listen; only follow the file",
+                "  --file PATH         follow this file (default: -Dfoxml.training.event.file, else",
+                "                      $FOXML_TRAINING_EVENT_FILE, else " + DEFAULT_FILE + ")",
+                "  --no-file           do not follow a file",
+                "  --from-end          skip what the file already holds (default: read it from the start)",
+                "  --metric NAME       the metric each target's sparkline shows (default: the first metric",
+                "                      whose name contains \"loss\" or \"auc\", else the first metric)",
+                "  --ansi              a screen redrawn in place (default when output is a terminal)",
+                "  --plain             one line per change, for pipes, files and CI logs",
+                "  --exit-on-complete  exit once the run has reported run_complete",
+                "  -h, --help          show this help",
+                "");
+    }
+
+    /**
+     * The monitor's command line.
+     *
+     * @param socket the socket to listen on, or {@code null} for none
+     * @param file the file to follow, or {@code null} for none
+     * @param fromEnd skip what the file already holds
+     * @param ansi {@code true} for the screen, {@code false} for plain lines, {@code null} to choose by the terminal
+     * @param exitOnComplete stop once the run has completed
+     * @param metric the sparklines' metric, or {@code null} for the default
+     * @param help only print the usage
+     */
+    record Options(Path socket, Path file, boolean fromEnd, Boolean ansi, boolean exitOnComplete, String metric,
+                   boolean help) {
+
+        /**
+         * Reads the options; paths not given default as for trainers.
+         *
+         * @param args the command line
+         * @return the options
+         * @throws IllegalArgumentException for an unknown option or a missing value, naming it
+         */
+        static Options parse(String[] args) {
+            Path socket = Path.of(setting("FOXML_TRAINING_EVENT_SOCKET", "foxml.training.event.socket", DEFAULT_SOCKET));
+            Path file = Path.of(setting("FOXML_TRAINING_EVENT_FILE", "foxml.training.event.file", DEFAULT_FILE));
+            boolean fromEnd = false;
+            boolean exitOnComplete = false;
+            Boolean ansi = null;
+            String metric = null;
+            boolean help = false;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--socket" -> socket = Path.of(value(args, ++i, "--socket"));
+                    case "--file" -> file = Path.of(value(args, ++i, "--file"));
+                    case "--metric" -> metric = value(args, ++i, "--metric");
+                    case "--no-socket" -> socket = null;
+                    case "--no-file" -> file = null;
+                    case "--from-end" -> fromEnd = true;
+                    case "--exit-on-complete" -> exitOnComplete = true;
+                    case "--ansi" -> ansi = true;
+                    case "--plain" -> ansi = false;
+                    case "-h", "--help" -> help = true;
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+            return new Options(socket, file, fromEnd, ansi, exitOnComplete, metric, help);
         }
-        return args[index];
+
+        private static String value(String[] args, int index, String option) {
+            if (index >= args.length || args[index].startsWith("--")) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args[index];
+        }
     }
 
     /** The system property, else the environment variable, else the default, as {@code emitter-core} resolves them. */

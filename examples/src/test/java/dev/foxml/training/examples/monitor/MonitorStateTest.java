@@ -5,7 +5,9 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import static dev.foxml.training.examples.monitor.MonitorState.Update.Kind.APPLIED;
 import static dev.foxml.training.examples.monitor.MonitorState.Update.Kind.BLANK;
@@ -219,6 +221,129 @@ class MonitorStateTest {
         assertEquals(Duration.ofSeconds(7), state.elapsed(T0.plusSeconds(60)));
         assertEquals("failed", state.finalStatus());
         assertNull(state.runId());
+    }
+
+    @Test
+    void twoEmittersOfOneRunIdAreBothShownAndTheRetryDecidesTheStatus() {
+        List<String> lines = RecordedLines.retry();
+        List<MonitorState.Update> updates = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            updates.add(state.accept(lines.get(i), T0.plusSeconds(i)));
+            if (i == 3) {
+                assertEquals("cancelled", state.finalStatus(), "the first attempt alone is cancelled");
+            }
+            if (i == 4) {
+                assertTrue(updates.get(i).newEmitter(), "the retry's run_start is another emitter of the run");
+                assertFalse(updates.get(i).newRun());
+                assertTrue(state.running(), "a retry makes the cancelled run run again");
+                assertNull(state.finalStatus());
+            }
+        }
+
+        // Every line but the one replayed (same emitter_id and seq), although seq restarts at 1.
+        assertEquals(lines.size() - 1, updates.stream().filter(u -> u.kind() == APPLIED).count());
+        assertEquals(1, state.duplicates());
+        assertEquals(0, state.unknownTypes(), "run_start is shown, not counted as another type");
+        assertEquals("success", state.finalStatus());
+        assertEquals(List.of("1f3a9c0d5e7b2468", "9bc2e4f1a0d3c5e7"),
+                state.emitters().stream().map(MonitorState.EmitterRow::id).toList());
+        assertEquals(Arrays.asList("cancelled", "success"),
+                state.emitters().stream().map(MonitorState.EmitterRow::status).toList());
+        MonitorState.EmitterRow started = state.started();
+        assertEquals("gpu-node-9", started.host());
+        assertEquals(4377L, started.pid());
+        assertEquals("17.0.15+6", started.jvmVersion());
+        assertEquals(Map.of("lr", "0.001", "epochs", "3", "model", "resnet18"), started.params());
+        assertEquals(List.of("lr", "epochs", "model"), List.copyOf(started.params().keySet()), "in the line's order");
+        assertEquals(Map.of("experiment", "baseline"), started.tags());
+        assertEquals(List.of(new MonitorState.TargetRow("cifar10", "success", 1, 0.883,
+                Map.of("loss", 0.66, "val_auc", 0.883))), state.completedTargets());
+    }
+
+    @Test
+    void aLineIsADuplicateBySeqOfItsEmitterAloneWhenItNamesOne() {
+        String first = line("error", "\"error_message\": \"boom\", \"error_type\": \"X\", \"recoverable\": true,"
+                + " \"seq\": 1, \"emitter_id\": \"00000000000000aa\"");
+        assertEquals(APPLIED, state.accept(first, T0).kind());
+        assertEquals(DUPLICATE, state.accept(first, T0).kind());
+        // Another emitter of the same run, worker and seq: another event (init twice, a retry).
+        assertEquals(APPLIED, state.accept(first.replace("00000000000000aa", "00000000000000bb"), T0).kind());
+        // The same emitter and seq under another worker or run id is the same line.
+        assertEquals(DUPLICATE, state.accept(first.replace("\"seq\": 1", "\"seq\": 1, \"worker\": \"w-1\""), T0).kind());
+
+        assertEquals(2, state.errorCount());
+        assertEquals(2, state.emitters().size());
+    }
+
+    @Test
+    void aRunOfSeveralWorkersEndsWhenTheLatestEmitterOfEachHasAndTheWorstStatusWins() {
+        state.accept(worker("rank-0", "e0", "progress", "\"stage\": \"training\", \"progress_pct\": 10"), T0);
+        state.accept(worker("rank-1", "e1", "progress", "\"stage\": \"training\", \"progress_pct\": 10"), T0);
+        state.accept(worker("rank-1", "e1", "run_complete", "\"status\": \"failed\""), T0);
+        // rank-1 retried: its new emitter replaces the failed one.
+        state.accept(worker("rank-1", "e2", "progress", "\"stage\": \"training\", \"progress_pct\": 50"), T0);
+        state.accept(worker("rank-0", "e0", "run_complete", "\"status\": \"success\""), T0);
+        assertTrue(state.running(), "rank-1's retry is still running");
+
+        state.accept(worker("rank-1", "e2", "run_complete", "\"status\": \"cancelled\""), T0);
+        assertEquals("cancelled", state.finalStatus());
+        assertEquals(3, state.emitters().size());
+    }
+
+    @Test
+    void progressCarriesEpochStepThroughputEtaAndTheMetricsOfTheCurrentTarget() {
+        state.accept(line("progress", "\"stage\": \"training\", \"progress_pct\": 20, \"current_target\": \"a\","
+                + " \"eta_seconds\": 40.0, \"metrics\": {\"loss\": 0.9, \"acc\": null}, \"epoch\": 2, \"step\": 1200,"
+                + " \"throughput\": 812.5"), T0);
+
+        assertEquals(2L, state.epoch());
+        assertEquals(1200L, state.step());
+        assertEquals(812.5, state.throughput());
+        assertEquals(Duration.ofSeconds(30), state.eta(T0.plusSeconds(10)), "counted down since it arrived");
+        assertEquals(Duration.ZERO, state.eta(T0.plusSeconds(99)));
+        assertEquals(Arrays.asList("loss", "acc"), List.copyOf(state.currentMetrics().keySet()));
+        assertNull(state.currentMetrics().get("acc"), "a null metric is shown as none");
+
+        // Another target: its own metrics; null and wrong-typed loop figures read as none.
+        state.accept(line("progress", "\"stage\": \"training\", \"progress_pct\": 60, \"current_target\": \"b\","
+                + " \"eta_seconds\": null, \"metrics\": null, \"epoch\": null, \"step\": -1, \"throughput\": \"fast\""), T0);
+        assertNull(state.epoch());
+        assertNull(state.step());
+        assertNull(state.throughput());
+        assertNull(state.eta(T0));
+        assertTrue(state.currentMetrics().isEmpty());
+        assertEquals(List.of(0.9), state.sparkValues("a"));
+    }
+
+    @Test
+    void theSparklineMetricIsTheOneAskedForElseTheFirstLossOrAucLikeElseTheFirst() {
+        state.accept(line("progress", "\"stage\": \"t\", \"progress_pct\": 1, \"metrics\": {\"lr\": 0.1, \"f1\": 0.5}"), T0);
+        assertEquals("lr", state.sparkMetric());
+        state.accept(line("progress", "\"stage\": \"t\", \"progress_pct\": 2, \"metrics\": {\"lr\": 0.1, \"val_AUC\": 0.7,"
+                + " \"train_loss\": 0.3}"), T0);
+        assertEquals("val_AUC", state.sparkMetric());
+        assertEquals(List.of(0.7), state.sparkValues(null));
+
+        MonitorState asked = new MonitorState("f1");
+        asked.accept(line("progress", "\"stage\": \"t\", \"progress_pct\": 1, \"metrics\": {\"loss\": 1, \"f1\": 0.5}"), T0);
+        asked.accept(line("progress", "\"stage\": \"t\", \"progress_pct\": 2, \"metrics\": {\"loss\": 1, \"f1\": 0.6}"), T0);
+        assertEquals("f1", asked.sparkMetric());
+        assertEquals(List.of(0.5, 0.6), asked.sparkValues(null));
+        assertNull(new MonitorState().sparkMetric(), "no metric before any was sent");
+    }
+
+    @Test
+    void aSparklineKeepsTheLatestValuesOnly() {
+        for (int i = 0; i < MonitorState.HISTORY_KEPT + 5; i++) {
+            state.accept(line("progress", "\"stage\": \"t\", \"progress_pct\": 1, \"metrics\": {\"loss\": " + i + "}"), T0);
+        }
+        List<Double> values = state.sparkValues(null);
+        assertEquals(MonitorState.HISTORY_KEPT, values.size());
+        assertEquals(5.0, values.get(0));
+    }
+
+    private static String worker(String worker, String emitterId, String type, String fields) {
+        return line(type, fields + ", \"worker\": \"" + worker + "\", \"emitter_id\": \"" + emitterId + "\"");
     }
 
     /** An event line of run-1 with the given type and fields; {@code TS} in the timestamp may be replaced. */

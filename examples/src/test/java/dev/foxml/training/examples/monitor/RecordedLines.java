@@ -17,7 +17,23 @@ final class RecordedLines {
 
     /** Every line of the recording, in order, without newlines. */
     static List<String> run() {
-        try (InputStream in = RecordedLines.class.getResourceAsStream("recorded-run.jsonl")) {
+        return read("recorded-run.jsonl");
+    }
+
+    /**
+     * {@code recorded-retry.jsonl}, lines as the emitter writes them now: run {@code resnet-7}
+     * started by emitter {@code 1f3a9c0d...} on gpu-node-7 (run_start with params and tags, one
+     * progress at epoch 0 with metrics, then {@code cancelled}), and retried by emitter
+     * {@code 9bc2e4f1...} on gpu-node-9 with seq from 1 again: five progress lines with epoch,
+     * step, throughput, ETA and metrics (the second replayed, same emitter and seq), the target
+     * {@code cifar10} completed with metrics and {@code success}.
+     */
+    static List<String> retry() {
+        return read("recorded-retry.jsonl");
+    }
+
+    private static List<String> read(String name) {
+        try (InputStream in = RecordedLines.class.getResourceAsStream(name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -73,6 +73,71 @@ class ScreenRendererTest {
     }
 
     @Test
+    void showsRunStartEmittersLoopFiguresMetricsAndSparklinesOfARetriedRun() {
+        Instant arrived = Instant.parse("2026-01-21T12:01:45Z");
+        List<String> lines = RecordedLines.retry();
+        // Up to the progress at 70 % (epoch 1, step 700, ETA 17.5 s).
+        lines.subList(0, 11).forEach(line -> state.accept(line, arrived));
+        List<String> screen = new ScreenRenderer(true).render(state, arrived.plusSeconds(2), 80, LISTENING);
+
+        assertEquals(List.of(
+                "FoxML training monitor",
+                "  " + LISTENING,
+                "",
+                "Run       resnet-7",
+                "Host      gpu-node-9, pid 4377, JVM 17.0.15+6",
+                "Params    lr=0.001, epochs=3, model=resnet18",
+                "Tags      experiment=baseline",
+                "Emitters  2: 1f3a9c0d (pid 4101) cancelled, 9bc2e4f1 (pid 4377) running",
+                "Status    running, elapsed 1:41, ETA 15.5 s, 1,510 items/s",
+                "Stage     training",
+                "Progress  [\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588"
+                        + "\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588"
+                        + "\u2591\u2591\u2591\u2591\u2591\u2591\u2591\u2591\u2591\u2591\u2591\u2591]  70%  epoch 1, step 700",
+                "Target    cifar10 (0/1)   loss \u2588\u2588\u2584\u2582\u2581 0.77",
+                "Metrics   loss 0.77  val_auc 0.84  lr 0.001",
+                "",
+                "Completed targets (0)",
+                "",
+                "events 10, duplicates dropped 1, other event types 0, unparseable lines 0"), screen);
+
+        lines.subList(11, lines.size()).forEach(line -> state.accept(line, arrived));
+        screen = new ScreenRenderer(false).render(state, arrived.plusSeconds(2), 80, LISTENING);
+        assertTrue(screen.contains("Emitters  2: 1f3a9c0d (pid 4101) cancelled, 9bc2e4f1 (pid 4377) success"),
+                screen::toString);
+        assertTrue(screen.contains("Status    finished: success, elapsed 1:55"), screen::toString);
+        assertTrue(screen.contains("  TARGET         STATUS    MODELS  BEST AUC  loss"), screen::toString);
+        assertTrue(screen.contains("  cifar10        success        1     0.883  ##=-.__ 0.66"), screen::toString);
+    }
+
+    @Test
+    void theSparklineColumnFollowsTheMetricAskedFor() {
+        MonitorState asked = new MonitorState("val_auc");
+        RecordedLines.retry().forEach(line -> asked.accept(line, T0));
+        List<String> screen = renderer.render(asked, T0, 80, LISTENING);
+
+        assertTrue(screen.contains("  cifar10        success        1     0.883  __~+*## 0.883"), screen::toString);
+    }
+
+    @Test
+    void drawsSparklinesScaledToTheirRangeAndNumbersForPeople() {
+        assertEquals("\u2581\u2583\u2585\u2588", ScreenRenderer.sparkline(List.of(0.0, 1.0, 2.0, 3.5), true));
+        assertEquals("~~~", ScreenRenderer.sparkline(List.of(2.0, 2.0, 2.0), false), "a flat series sits in the middle");
+        List<Double> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            many.add((double) i);
+        }
+        assertEquals(ScreenRenderer.SPARK_WIDTH, ScreenRenderer.sparkline(many, false).length());
+        assertEquals("0.883", ScreenRenderer.number(0.883));
+        assertEquals("1235", ScreenRenderer.number(1234.5678));
+        assertEquals("1.000e-04", ScreenRenderer.number(1e-4));
+        assertEquals("0", ScreenRenderer.number(0.0));
+        assertEquals("-", ScreenRenderer.number((Double) null));
+        assertEquals("12,346 items/s", ScreenRenderer.rate(12345.6));
+        assertEquals("3.14 items/s", ScreenRenderer.rate(3.14159));
+    }
+
+    @Test
     void saysWhenTheTrainerDisappearedOrWentSilent() {
         state.accept(MonitorStateTest.line("progress", "\"stage\": \"training\", \"progress_pct\": 10"), T0);
         assertEquals("running, elapsed 12.0 s, no event for 12.0 s", ScreenRenderer.status(state, T0.plusSeconds(12)));

@@ -151,6 +151,22 @@ class TrainingMonitorTest {
         }
     }
 
+    @Test
+    void readsItsOptions() {
+        TrainingMonitor.Options options = TrainingMonitor.Options.parse(new String[] {
+                "--socket", "/s", "--no-file", "--from-end", "--metric", "val_auc", "--plain", "--exit-on-complete"});
+        assertEquals(new TrainingMonitor.Options(Path.of("/s"), null, true, false, true, "val_auc", false), options);
+        assertTrue(TrainingMonitor.Options.parse(new String[] {"-h"}).help());
+
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> TrainingMonitor.Options.parse(new String[] {"--metric", "--plain"}));
+        assertEquals("--metric needs a value", missing.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> TrainingMonitor.Options.parse(new String[] {"--colour"}));
+        assertEquals("unknown option --colour", unknown.getMessage());
+        assertTrue(TrainingMonitor.usage().contains("--metric NAME"));
+    }
+
     private static void processUntil(TrainingMonitor monitor, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         while (!condition.getAsBoolean()) {
