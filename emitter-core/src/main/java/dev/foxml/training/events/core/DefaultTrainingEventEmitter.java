@@ -96,7 +96,12 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     private long lastEmitMicros;
     private static final int MAX_METRICS = 64;
 
-    /** Starts configuring an emitter for the run {@code runId}. */
+    /**
+     * Starts configuring an emitter for the run {@code runId}.
+     *
+     * @param runId the run id written on every line
+     * @return a builder; {@link TrainingEventEmitterBuilder#build()} validates and starts the emitter
+     */
     public static TrainingEventEmitterBuilder builder(String runId) {
         return new TrainingEventEmitterBuilder(runId);
     }

@@ -21,19 +21,33 @@ import java.util.function.UnaryOperator;
  * message that says what to fix; once built, the emitter itself never throws.
  */
 public final class TrainingEventEmitterBuilder {
+    /** Environment variable naming the bridge's Unix socket. */
     public static final String SOCKET_ENV = "FOXML_TRAINING_EVENT_SOCKET";
+    /** Environment variable naming the fallback file. */
     public static final String FILE_ENV = "FOXML_TRAINING_EVENT_FILE";
+    /** Environment variable choosing the mode: {@code async}, {@code sync}, {@code journal} or {@code sync-journal}. */
     public static final String MODE_ENV = "FOXML_TRAINING_EVENT_MODE";
+    /** Environment variable naming this process's worker or rank. */
     public static final String WORKER_ENV = "FOXML_TRAINING_EVENT_WORKER";
+    /** Environment variable turning the heartbeat on: its interval in seconds. */
     public static final String HEARTBEAT_ENV = "FOXML_TRAINING_EVENT_HEARTBEAT_SECONDS";
+    /** Environment variable with the run_start tags, as {@code k=v,k2=v2}. */
     public static final String TAGS_ENV = "FOXML_TRAINING_EVENT_TAGS";
+    /** System property naming the bridge's Unix socket; wins over {@link #SOCKET_ENV}. */
     public static final String SOCKET_PROPERTY = "foxml.training.event.socket";
+    /** System property naming the fallback file; wins over {@link #FILE_ENV}. */
     public static final String FILE_PROPERTY = "foxml.training.event.file";
+    /** System property choosing the mode; wins over {@link #MODE_ENV}. */
     public static final String MODE_PROPERTY = "foxml.training.event.mode";
+    /** System property naming this process's worker or rank; wins over {@link #WORKER_ENV}. */
     public static final String WORKER_PROPERTY = "foxml.training.event.worker";
+    /** System property turning the heartbeat on (seconds); wins over {@link #HEARTBEAT_ENV}. */
     public static final String HEARTBEAT_PROPERTY = "foxml.training.event.heartbeat.seconds";
+    /** System property with the run_start tags; wins over {@link #TAGS_ENV}. */
     public static final String TAGS_PROPERTY = "foxml.training.event.tags";
+    /** The socket used when nothing else is configured, as the dashboard bridge expects. */
     public static final String DEFAULT_SOCKET = "/tmp/foxml_training_events.sock";
+    /** The fallback file used when nothing else is configured, as the dashboard bridge reads. */
     public static final String DEFAULT_FILE = "/tmp/foxml_training_events.jsonl";
 
     /** The longest socket path Linux accepts: {@code sun_path} is 108 bytes including the NUL. */
@@ -84,13 +98,23 @@ public final class TrainingEventEmitterBuilder {
         this.runId = runId;
     }
 
-    /** The bridge's Unix socket (absolute, at most {@value #MAX_SOCKET_PATH_BYTES} bytes). */
+    /**
+     * The bridge's Unix socket (absolute, at most {@value #MAX_SOCKET_PATH_BYTES} bytes).
+     *
+     * @param path an absolute path
+     * @return this builder
+     */
     public TrainingEventEmitterBuilder socketPath(Path path) {
         this.socketPath = Objects.requireNonNull(path, "socketPath");
         return this;
     }
 
-    /** The fallback file lines are appended to (absolute; created 0600 when absent). */
+    /**
+     * The fallback file lines are appended to (absolute; created 0600 when absent).
+     *
+     * @param path an absolute path in an existing directory
+     * @return this builder
+     */
     public TrainingEventEmitterBuilder filePath(Path path) {
         this.filePath = Objects.requireNonNull(path, "filePath");
         return this;
@@ -99,19 +123,32 @@ public final class TrainingEventEmitterBuilder {
     /**
      * Write each event before the emit call returns (default: {@code false}, a background thread
      * writes). A synchronous emit waits for the socket up to {@link #writeTimeout(Duration)}.
+     *
+     * @param synchronous {@code true} to write on the calling thread
+     * @return this builder
      */
     public TrainingEventEmitterBuilder synchronous(boolean synchronous) {
         this.synchronous = synchronous;
         return this;
     }
 
-    /** Append every event to the file, and also send it live to the socket (default {@code false}). */
+    /**
+     * Append every event to the file, and also send it live to the socket (default {@code false}).
+     *
+     * @param journal {@code true} to keep the file a complete record of the run
+     * @return this builder
+     */
     public TrainingEventEmitterBuilder journal(boolean journal) {
         this.journal = journal;
         return this;
     }
 
-    /** Events the queue holds before emit calls wait (rounded up to a power of two; default 8192). */
+    /**
+     * Events the queue holds before emit calls wait (rounded up to a power of two; default 8192).
+     *
+     * @param capacity events, at least 2
+     * @return this builder
+     */
     public TrainingEventEmitterBuilder queueCapacity(int capacity) {
         this.queueCapacity = capacity;
         return this;
@@ -120,6 +157,9 @@ public final class TrainingEventEmitterBuilder {
     /**
      * Events held, in emit order, beyond a full queue before emit calls wait (default 262 144).
      * They cost an allocation each, so the queue itself stays garbage-free.
+     *
+     * @param events events, 0 or more
+     * @return this builder
      */
     public TrainingEventEmitterBuilder overflowCapacity(int events) {
         this.overflowCapacity = events;
@@ -130,19 +170,33 @@ public final class TrainingEventEmitterBuilder {
      * The longest an emit call waits when the queue and its overflow are both full; after that
      * the event is dropped, counted in {@code stats().droppedQueueFull()} and warned about
      * (default 20 ms, at most 50 ms).
+     *
+     * @param wait from 0 to 50 ms
+     * @return this builder
      */
     public TrainingEventEmitterBuilder maxEmitBlock(Duration wait) {
         this.maxEmitBlock = Objects.requireNonNull(wait, "maxEmitBlock");
         return this;
     }
 
-    /** How long a reader may leave the socket full before delivery moves to the file (default 250 ms). */
+    /**
+     * How long a reader may leave the socket full before delivery moves to the file (default 250 ms).
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
     public TrainingEventEmitterBuilder writeTimeout(Duration timeout) {
         this.writeTimeout = Objects.requireNonNull(timeout, "writeTimeout");
         return this;
     }
 
-    /** First and longest wait between attempts to reach the socket again (defaults 100 ms and 2 s). */
+    /**
+     * First and longest wait between attempts to reach the socket again (defaults 100 ms and 2 s).
+     *
+     * @param first the wait after the first failed attempt
+     * @param longest the longest wait, reached by doubling
+     * @return this builder
+     */
     public TrainingEventEmitterBuilder reconnectBackoff(Duration first, Duration longest) {
         this.reconnectMin = Objects.requireNonNull(first, "first");
         this.reconnectMax = Objects.requireNonNull(longest, "longest");
@@ -152,19 +206,32 @@ public final class TrainingEventEmitterBuilder {
     /**
      * Bytes of recently sent lines kept to be written to the file if the socket fails (default
      * 1 MiB; never less than twice the socket's send buffer).
+     *
+     * @param bytes how many bytes of recent lines to keep
+     * @return this builder
      */
     public TrainingEventEmitterBuilder replayBytes(int bytes) {
         this.replayBytes = bytes;
         return this;
     }
 
-    /** The longest {@code flush()} waits (default 5 s). */
+    /**
+     * The longest {@code flush()} waits (default 5 s).
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
     public TrainingEventEmitterBuilder flushTimeout(Duration timeout) {
         this.flushTimeout = Objects.requireNonNull(timeout, "flushTimeout");
         return this;
     }
 
-    /** The longest {@code close()} (and the JVM shutdown hook) waits for queued events (default 3 s). */
+    /**
+     * The longest {@code close()} (and the JVM shutdown hook) waits for queued events (default 3 s).
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
     public TrainingEventEmitterBuilder closeTimeout(Duration timeout) {
         this.closeTimeout = Objects.requireNonNull(timeout, "closeTimeout");
         return this;
@@ -173,6 +240,9 @@ public final class TrainingEventEmitterBuilder {
     /**
      * Whether a JVM shutdown hook delivers what is queued and reports an unfinished run as
      * {@code cancelled} (default {@code true}).
+     *
+     * @param install {@code false} when the application closes the emitter itself
+     * @return this builder
      */
     public TrainingEventEmitterBuilder shutdownHook(boolean install) {
         this.shutdownHook = install;
@@ -183,6 +253,9 @@ public final class TrainingEventEmitterBuilder {
      * Longest string written in any field; longer ones are cut and end in
      * {@value EventEncoder#TRUNCATION_MARKER} (default 4096, from 64 to {@value #MAX_STRING_CHARS_LIMIT}).
      * A line is then at most {@code 30 × maxStringChars + 131 072} bytes (253 952 bytes by default).
+     *
+     * @param chars from 64 to {@value #MAX_STRING_CHARS_LIMIT}
+     * @return this builder
      */
     public TrainingEventEmitterBuilder maxStringChars(int chars) {
         this.maxStringChars = chars;
@@ -192,13 +265,21 @@ public final class TrainingEventEmitterBuilder {
     /**
      * Throw {@link IllegalArgumentException} from emit calls whose arguments are invalid, instead
      * of writing a repaired line (default {@code false}). For tests that want bugs to fail.
+     *
+     * @param strict {@code true} to throw on invalid arguments
+     * @return this builder
      */
     public TrainingEventEmitterBuilder strict(boolean strict) {
         this.strict = strict;
         return this;
     }
 
-    /** At most one warning of each kind per interval (default 30 s). */
+    /**
+     * At most one warning of each kind per interval (default 30 s).
+     *
+     * @param interval a positive duration
+     * @return this builder
+     */
     public TrainingEventEmitterBuilder warningInterval(Duration interval) {
         this.warningInterval = Objects.requireNonNull(interval, "warningInterval");
         return this;
@@ -208,6 +289,9 @@ public final class TrainingEventEmitterBuilder {
      * This process's worker or rank in a multi-process run, written as {@code worker} on every
      * line so that one run's events from many processes can be told apart (default: the
      * {@value #WORKER_PROPERTY} property or {@value #WORKER_ENV} variable, else none).
+     *
+     * @param worker a non-blank id, e.g. {@code "rank-3"}
+     * @return this builder
      */
     public TrainingEventEmitterBuilder worker(String worker) {
         this.worker = Objects.requireNonNull(worker, "worker");
@@ -218,6 +302,9 @@ public final class TrainingEventEmitterBuilder {
      * Tags for the {@code run_start} event, e.g. {@code Map.of("experiment", "baseline")}, in the
      * map's order (default: {@value #TAGS_ENV} as {@code k=v,k2=v2}, else none). At most
      * {@value #MAX_TAGS} tags with non-blank keys; keys and values longer than 128 characters are cut.
+     *
+     * @param tags key to value, copied now
+     * @return this builder
      */
     public TrainingEventEmitterBuilder tags(java.util.Map<String, String> tags) {
         this.tags = new java.util.LinkedHashMap<>(Objects.requireNonNull(tags, "tags"));
@@ -250,7 +337,12 @@ public final class TrainingEventEmitterBuilder {
         return this;
     }
 
-    /** Whether the emitter starts with a {@code run_start} event (default {@code true}). */
+    /**
+     * Whether the emitter starts with a {@code run_start} event (default {@code true}).
+     *
+     * @param emit {@code false} to start without it
+     * @return this builder
+     */
     public TrainingEventEmitterBuilder runStartEvent(boolean emit) {
         this.runStartEvent = emit;
         return this;
@@ -261,6 +353,9 @@ public final class TrainingEventEmitterBuilder {
      * nothing was emitted for {@code interval}, so that a dashboard can tell a long silent model
      * fit from a dead process. Off by default (also settable as {@value #HEARTBEAT_ENV} seconds);
      * from one second ({@link #MIN_HEARTBEAT}) to 24 hours ({@link #MAX_HEARTBEAT}).
+     *
+     * @param interval from 1 second to 24 hours
+     * @return this builder
      */
     public TrainingEventEmitterBuilder heartbeat(Duration interval) {
         this.heartbeatInterval = Objects.requireNonNull(interval, "heartbeat");
@@ -282,6 +377,7 @@ public final class TrainingEventEmitterBuilder {
     /**
      * Validates the settings and starts the emitter.
      *
+     * @return the started emitter; close it (or let the JVM shutdown hook do so) when the run ends
      * @throws IllegalArgumentException when a setting is unusable; the message names the setting
      *     (and the environment variable or property it came from) and what to fix
      */
