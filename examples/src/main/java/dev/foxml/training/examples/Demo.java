@@ -255,7 +255,7 @@ public final class Demo {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        // Also as environment variables, as the seed's trainers are configured.
+        // Also as environment variables, as the Python trainers are configured.
         builder.environment().put("FOXML_TRAINING_EVENT_SOCKET", socket.toString());
         builder.environment().put("FOXML_TRAINING_EVENT_FILE", file.toString());
         return builder.start();

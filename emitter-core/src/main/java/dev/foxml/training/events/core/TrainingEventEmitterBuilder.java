@@ -14,7 +14,7 @@ import java.util.function.UnaryOperator;
  * Configures a {@link DefaultTrainingEventEmitter}. Every setting has a default; where events go
  * is, in order of precedence: this builder, the system properties
  * {@value #SOCKET_PROPERTY} / {@value #FILE_PROPERTY} / {@value #MODE_PROPERTY}, the environment
- * variables {@value #SOCKET_ENV} / {@value #FILE_ENV} / {@value #MODE_ENV}, and the seed's defaults
+ * variables {@value #SOCKET_ENV} / {@value #FILE_ENV} / {@value #MODE_ENV}, and the defaults the dashboard bridge expects
  * {@value #DEFAULT_SOCKET} / {@value #DEFAULT_FILE}.
  *
  * <p>{@link #build()} validates everything and throws {@link IllegalArgumentException} with a

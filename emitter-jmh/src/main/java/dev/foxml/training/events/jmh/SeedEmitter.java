@@ -18,11 +18,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The baseline: the obvious port of the seed's Python emitter ({@code _emit}: build a dict,
+ * The baseline: the obvious port of the original Python emitter ({@code _emit}: build a dict,
  * {@code json.dumps(event) + "\n"}, {@code socket.send}, else {@code open(path, "a")} and write).
  * Here a {@link LinkedHashMap} per event through Jackson databind's {@link ObjectMapper}, a
  * {@code DateTimeFormatter} timestamp, one blocking write per event to the socket, and for the
- * file an open-append-close per event. On the caller's thread, like the seed. Its lines carry
+ * file an open-append-close per event. On the caller's thread, like the Python emitter. Its lines carry
  * the same keys as ours, so that both write lines of about the same size.
  */
 final class SeedEmitter {

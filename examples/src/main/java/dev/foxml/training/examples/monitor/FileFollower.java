@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Follows the fallback file as {@code tail -F} does and the seed's bridge does (it polls every
+ * Follows the fallback file as {@code tail -F} does and the dashboard bridge does (it polls every
  * 500 ms from its last offset): passes each complete new line to the sink, keeps a partial last
  * line until its newline is written, waits for a file that does not exist yet, and starts over
  * when the file is truncated or replaced.

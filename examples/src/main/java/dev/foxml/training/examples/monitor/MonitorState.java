@@ -20,12 +20,12 @@ import java.util.Set;
 
 /**
  * What the monitor knows about the run it shows, built from event lines alone and kept apart
- * from how it is drawn. It follows the seed's Rust view ({@code TrainingView.handle_event}):
+ * from how it is drawn. It follows the dashboard's Rust view ({@code TrainingView.handle_event}):
  * {@code progress} sets stage, percent, current target and counts; {@code target_complete} adds
  * a row; {@code run_complete} ends the run (at 100 % when it succeeded). Beyond the Rust view it
- * also follows {@code stage_change} (which the seed emits but the view ignored), {@code error},
+ * also follows {@code stage_change} (which trainers emit but the Rust view ignores), {@code error},
  * {@code run_start} (host, pid, JVM, tags and parameters of each emitter) and what a progress line
- * may carry besides the seed's fields: epoch, step, throughput, ETA and metrics. Metrics are kept
+ * may carry besides the original fields: epoch, step, throughput, ETA and metrics. Metrics are kept
  * per target (the latest values, and a short history of each for a sparkline).
  *
  * <p>It tolerates everything a reader of a shared file meets: blank lines, lines that are not
@@ -260,7 +260,7 @@ public final class MonitorState {
         String newStage = event.text("new_stage");
         if (newStage != null && !newStage.equals(stage)) {
             enterStage(newStage);
-            // Percent and target are per stage in the seed; the next progress event sets them.
+            // Percent and target are per stage in the wire format; the next progress event sets them.
             progressPct = 0;
             currentTarget = null;
             clearLoopFigures();

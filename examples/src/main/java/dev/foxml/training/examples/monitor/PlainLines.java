@@ -52,7 +52,7 @@ final class PlainLines {
             case TRAINER_EXITED -> lines.add(prefix + update.detail());
             case DUPLICATE, BLANK, UNKNOWN_TYPE, IGNORED -> {
                 // Nothing the reader would see changed (other event types, e.g. heartbeats, are
-                // only counted, as the seed's view ignores them).
+                // only counted, as the Rust view ignores them).
             }
         }
         return lines;

@@ -32,7 +32,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class TrainingMonitor implements AutoCloseable {
 
-    /** How often the fallback file is polled; the seed's bridge polls every 500 ms. */
+    /** How often the fallback file is polled; the dashboard bridge polls every 500 ms. */
     static final Duration FILE_POLL_INTERVAL = Duration.ofMillis(200);
     private static final Duration TICK = Duration.ofMillis(100);
     private static final String DEFAULT_SOCKET = "/tmp/foxml_training_events.sock";

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Listens on a Unix domain stream socket, as the seed's bridge does, and passes every line any
+ * Listens on a Unix domain stream socket, as the dashboard bridge does, and passes every line any
  * trainer writes to the sink, then a {@link MonitorInput.Disconnected} when that trainer's
  * connection ends. One daemon thread accepts and one reads each connection, so a stalled trainer
  * holds up nobody else and none of them keeps the JVM alive.

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The Java port of the seed's {@code IntelligentTrainer._run_training_stages}: ranks the targets,
+ * The Java port of the Python trainer's {@code IntelligentTrainer._run_training_stages}: ranks the targets,
  * selects features for each, trains models for each and reports the best AUC, emitting through
- * the {@link TrainingEvents} facade exactly the events the seed emits at each point:
+ * the {@link TrainingEvents} facade exactly the events the Python trainer emits at each point:
  *
  * <ol>
  *   <li>{@code stage_change(null, ranking)}, {@code progress(ranking, 0)}, then after ranking
@@ -26,9 +26,9 @@ import java.util.function.Consumer;
  *   <li>{@code progress(training, 100, n, n)} and {@code run_complete(success)}.</li>
  * </ol>
  *
- * <p>Where the seed is silent this port adds only what it must say: a target whose training
+ * <p>Where the Python trainer is silent this port adds only what it must say: a target whose training
  * throws is reported with an {@code error} (recoverable) just before its {@code failed}
- * {@code target_complete}, and the run goes on, as in the seed, ending {@code success}. A failure
+ * {@code target_complete}, and the run goes on, as in the Python trainer, ending {@code success}. A failure
  * outside a target's training ends the run with an {@code error} (not recoverable) and
  * {@code run_complete(failed)} before the exception propagates.
  *
@@ -36,11 +36,11 @@ import java.util.function.Consumer;
  */
 public final class IntelligentTrainer {
 
-    /** Stage 1, as the seed names it. */
+    /** Stage 1, as the Python trainer names it. */
     public static final String RANKING = "ranking";
-    /** Stage 2, as the seed names it. */
+    /** Stage 2, as the Python trainer names it. */
     public static final String FEATURE_SELECTION = "feature_selection";
-    /** Stage 3, as the seed names it. */
+    /** Stage 3, as the Python trainer names it. */
     public static final String TRAINING = "training";
 
     private final TrainerConfig config;
@@ -138,7 +138,7 @@ public final class IntelligentTrainer {
                     result.bestAuc(), result.bestModel(), aucs));
             return result;
         } catch (RuntimeException e) {
-            // As in the seed, one target failing does not stop the run; the error says why.
+            // As in the Python trainer, one target failing does not stop the run; the error says why.
             TrainingEvents.emitError(e, true);
             log.accept(String.format("FAILED    %-9s %s", target.name(), e.getMessage()));
             return TargetOutcome.failed(target.name(), features, e);

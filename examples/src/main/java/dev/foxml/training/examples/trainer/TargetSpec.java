@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One target the trainer can learn: a name as in the seed ({@code ret_5m}, ...), how its label
+ * One target the trainer can learn: a name as the dashboard's trainers use ({@code ret_5m}, ...), how its label
  * is derived from the forward return, and how strongly that return depends on today's features.
  *
  * @param name the target's name, as reported in events

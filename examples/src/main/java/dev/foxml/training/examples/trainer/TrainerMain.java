@@ -16,7 +16,7 @@ import java.util.logging.Logger;
  * TrainerMain [--run-id ID] [--rows N] [--targets ret_5m,ret_1h,...] [--trees N] [--seed N]
  * </pre>
  *
- * <p>Exits with 0 when the run completed (even with failed targets, as the seed reports it),
+ * <p>Exits with 0 when the run completed (even with failed targets, as the Python trainer reports it),
  * 1 when it failed, 2 on bad arguments.
  */
 public final class TrainerMain {
