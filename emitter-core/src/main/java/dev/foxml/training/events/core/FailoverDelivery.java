@@ -133,6 +133,9 @@ final class FailoverDelivery {
      * file at its path: written, then lost, so counted as dropped instead.
      */
     private void linesLostInDeletedFile(long lines) {
+        // The lines counted are all the complete lines the deleted file received since the last
+        // look, other processes' too: never more than this emitter counted as written.
+        lines = Math.min(lines, counters.writtenToFile.get());
         if (lines <= 0) {
             return;
         }
