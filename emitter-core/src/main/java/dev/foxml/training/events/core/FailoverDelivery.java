@@ -44,6 +44,8 @@ final class FailoverDelivery {
     private boolean diskFull;
     /** Events dropped while the file's disk was full, not yet reported in a warning. */
     private long lostToFullDisk;
+    /** {@link #CONNECT_WARNING_REPEAT_NANOS}; shorter in a test that watches the repeats. */
+    long connectWarningRepeatNanos = CONNECT_WARNING_REPEAT_NANOS;
 
     FailoverDelivery(SocketTransport socket, FileTransport file, boolean journal, int minReplayBytes,
                      long reconnectMinNanos, long reconnectMaxNanos, Counters counters, RateLimitedLog log) {
@@ -199,7 +201,7 @@ final class FailoverDelivery {
      */
     private void connectFailed(String failure, boolean notOwned, long now) {
         boolean changed = !failure.equals(connectFailure);
-        if (!changed && now - connectFailureWarnedAt < CONNECT_WARNING_REPEAT_NANOS) {
+        if (!changed && now - connectFailureWarnedAt < connectWarningRepeatNanos) {
             connectFailuresSinceWarning++;
             return;
         }
@@ -210,10 +212,11 @@ final class FailoverDelivery {
             connectFailuresSinceWarning++;
             return;
         }
-        String repeated = changed || connectFailuresSinceWarning == 0 ? ""
-                : " (still; " + connectFailuresSinceWarning + " attempts failed the same way in the last hour)";
+        String repeated = changed ? ""
+                : " (still; " + connectFailuresSinceWarning + " attempts failed the same way since the last warning)";
         connectFailure = failure;
-        connectFailureWarnedAt = now;
+        // After the attempt, not before: a first connect can take long (class loading on a busy machine).
+        connectFailureWarnedAt = System.nanoTime();
         connectFailuresSinceWarning = 0;
         log.log("socket-connect", failure + repeated + (notOwned ? " (" + file.path() + ")"
                 : "; events go to the file " + file.path() + ", and the socket is tried again at least every "
