@@ -30,6 +30,23 @@ public final class TargetContext {
     private final int index;
     private final int total;
 
+    /**
+     * A context for a target of a loop of the caller's own (a framework's training listener, say),
+     * reporting as {@link TrainingEvents#forEachTarget(TrainingEventEmitter, String, java.util.List, TargetWork)}
+     * does for its targets.
+     *
+     * @param emitter the emitter to report to; {@code null} reports nothing (with one warning)
+     * @param stage the stage written on the {@code progress} events
+     * @param target the target's name
+     * @param index the target's position, counted from 0 (the number of targets done before it)
+     * @param total how many targets the loop has
+     * @return the context
+     */
+    public static TargetContext of(TrainingEventEmitter emitter, String stage, String target, int index, int total) {
+        return new TargetContext(emitter != null ? emitter : NothingCurrentEmitter.INSTANCE, stage, target,
+                index, total);
+    }
+
     TargetContext(TrainingEventEmitter emitter, String stage, String target, int index, int total) {
         this.emitter = emitter;
         this.stage = stage;

@@ -87,7 +87,8 @@ class ForEachTargetTest {
 
     @Test
     void progressWithinATargetStaysInItsShare() {
-        TargetContext second = new TargetContext(emitter, "s", "b", 1, 4);
+        TargetContext second = TargetContext.of(emitter, "s", "b", 1, 4);
+        assertEquals("TargetContext[b, 2 of 4]", second.toString());
         assertEquals(25.0, second.overallPct(-10.0));
         assertEquals(50.0, second.overallPct(250.0));
         assertEquals(Double.NaN, second.overallPct(Double.NaN));

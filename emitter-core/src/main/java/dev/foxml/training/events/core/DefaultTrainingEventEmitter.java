@@ -866,7 +866,6 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         EmitterStats s = counters.snapshot();
         return new EmitterStats(emitted, s.writtenToSocket(), s.writtenToFile(), s.replayed(),
                 s.droppedQueueFull(), s.droppedUnwritable(), s.droppedClosed(), s.droppedExtraRunComplete(),
-                s.reconnects(),
-                s.invalidArguments(), s.socketErrors(), s.fileErrors());
+                s.reconnects(), s.invalidArguments(), s.socketErrors(), s.fileErrors());
     }
 }
