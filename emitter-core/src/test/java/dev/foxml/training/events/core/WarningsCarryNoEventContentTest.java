@@ -58,7 +58,7 @@ class WarningsCarryNoEventContentTest {
         for (String expected : List.of(
                 "WARN",
                 "invalid arguments",
-                "the run id, worker id or tags have problems",
+                "the run id, worker id, tags or params have problems",
                 "cannot append training events to " + dir.resolve("no-such-directory"),
                 "stopped reading")) {
             assertTrue(warnings.contains(expected), () -> "no warning with '" + expected + "' in:\n" + warnings);
