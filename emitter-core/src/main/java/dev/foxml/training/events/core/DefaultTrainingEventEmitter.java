@@ -433,9 +433,10 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             } finally {
                 producerLock.unlock();
             }
-            // Both queues are full: give the writer a moment, within maxEmitBlock.
+            // Both queues are full: give the writer a moment, within maxEmitBlock (also when
+            // the caller is interrupted: its event waits as long as anyone's).
             LockSupport.unpark(writer);
-            LockSupport.parkNanos(FULL_QUEUE_PARK_NANOS);
+            Uninterruptibly.parkNanos(this, FULL_QUEUE_PARK_NANOS);
         }
     }
 
@@ -635,6 +636,9 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             return true;
         }
         long deadline = System.nanoTime() + config.flushTimeout.toNanos();
+        // An interrupted caller (a cancelled task flushing before it ends) waits like any other,
+        // within flushTimeout, and keeps its interrupt flag.
+        boolean interrupted = false;
         flushWaiters.incrementAndGet();
         try {
             LockSupport.unpark(writer);
@@ -646,15 +650,19 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                                 + " ms with " + (target - deliveredSeq) + " events not yet written");
                         return false;
                     }
-                    TimeUnit.NANOSECONDS.timedWait(flushMonitor, remaining);
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(flushMonitor, remaining);
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
                 }
             }
             return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return deliveredSeq >= target;
         } finally {
             flushWaiters.decrementAndGet();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -694,8 +702,10 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                 stopping = true;
                 LockSupport.unpark(writer);
                 long waitMillis = Math.max(1, config.closeTimeout.toMillis());
-                writer.join(waitMillis);
-                if (writer.isAlive()) {
+                // Also when the closing thread is interrupted (a task cancelled, then shut down
+                // as main returns): the writer is a daemon, so what it has not written when
+                // close() returns may die with the JVM.
+                if (!Uninterruptibly.join(writer, TimeUnit.MILLISECONDS.toNanos(waitMillis))) {
                     log.warn("close-timeout", "close() gave up after " + waitMillis
                             + " ms with events not yet written; the writer goes on in the background");
                 }
@@ -707,8 +717,6 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                     producerLock.unlock();
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
             log.warn("close", "closing the training event emitter failed: " + e);
         }

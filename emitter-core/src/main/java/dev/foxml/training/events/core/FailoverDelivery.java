@@ -2,6 +2,7 @@ package dev.foxml.training.events.core;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 
 /**
  * Where a batch of lines goes: the socket when it is connected, the file when it is not, and
@@ -11,6 +12,13 @@ import java.nio.ByteBuffer;
  * batch go to the file, so a partly sent line still arrives whole.
  *
  * <p>Not thread-safe: driven by the writer thread (or under the emitter's lock in synchronous mode).
+ *
+ * <p>In synchronous mode the caller's thread delivers, and a trainer's thread gets interrupted
+ * (an executor's {@code shutdownNow}, a task timeout or kill, a Ctrl-C handler). File channels
+ * and junixsocket's channels close themselves when an interrupted thread uses them, and parks
+ * return at once for it; so {@link #deliver} clears the caller's interrupt flag for its I/O and
+ * sets it again before returning. An interrupt that lands during a channel call all the same
+ * closes that channel: the call is retried on a new one from the first line not written whole.
  */
 final class FailoverDelivery {
     private static final long PEER_CHECK_NANOS = 100_000_000L;
@@ -28,6 +36,12 @@ final class FailoverDelivery {
     private long backoffNanos;
     private boolean everConnected;
     private long lastPeerCheck = System.nanoTime() - PEER_CHECK_NANOS;
+    /** Whether this deliver() cleared the interrupt flag of the delivering thread: set again on return. */
+    private boolean interruptCleared;
+    /** When this deliver() stops retrying calls cut short by interrupts (0: none cut short yet). */
+    private long interruptedRetryUntil;
+    /** After appendToFile returned false: how many of its lines are not in the file. */
+    private int fileLinesLeft;
 
     FailoverDelivery(SocketTransport socket, FileTransport file, boolean journal, int minReplayBytes,
                      long reconnectMinNanos, long reconnectMaxNanos, Counters counters, RateLimitedLog log) {
@@ -71,8 +85,26 @@ final class FailoverDelivery {
         }
     }
 
-    /** Delivers the batch; never throws. Loss (neither socket nor file took it) is counted. */
+    /**
+     * Delivers the batch; never throws. Loss (neither socket nor file took it) is counted. The
+     * delivering thread's interrupt flag is the same on return as on entry (or set, if it was
+     * interrupted meanwhile), and no interrupt closes a channel for later batches.
+     */
     void deliver(BatchBuffer batch) {
+        interruptCleared = Thread.interrupted();
+        interruptedRetryUntil = 0;
+        try {
+            deliverUninterrupted(batch);
+        } finally {
+            boolean clearedInWrite = socket.takeClearedInterrupt();
+            if (interruptCleared || clearedInWrite) {
+                interruptCleared = false;
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void deliverUninterrupted(BatchBuffer batch) {
         ByteBuffer bytes = batch.flipForWrite();
         int lines = batch.lines();
         boolean inFile = journal && appendToFile(bytes, lines);
@@ -81,15 +113,12 @@ final class FailoverDelivery {
         }
         if (socket.isConnected()) {
             bytes.rewind();
-            try {
-                socket.write(bytes);
+            if (writeToSocket(bytes)) {
                 if (!journal) {
                     replay.record(bytes, 0, bytes.limit());
                 }
                 counters.writtenToSocket.addAndGet(lines);
                 return;
-            } catch (IOException e) {
-                socketFailed(describe(e));
             }
         }
         if (!journal) {
@@ -97,8 +126,71 @@ final class FailoverDelivery {
             inFile = appendToFile(bytes, lines);
         }
         if (!inFile) {
-            counters.droppedUnwritable.addAndGet(lines);
+            counters.droppedUnwritable.addAndGet(fileLinesLeft);
         }
+    }
+
+    /** @return whether the socket took all of {@code bytes}; if not, delivery has moved to the file */
+    private boolean writeToSocket(ByteBuffer bytes) {
+        while (true) {
+            try {
+                socket.write(bytes);
+                return true;
+            } catch (ClosedByInterruptException e) {
+                // The delivering thread was interrupted during the write, which closed the
+                // channel: not the reader's doing. The batch goes again, whole, over a new
+                // connection: junixsocket reports the bytes of the interrupted call as sent even
+                // when the close came first (and the descriptor may have been reused), so what
+                // the old connection took is not known for sure. What it did take the reader
+                // still reads (possible duplicates, with the same seq, counted as replayed).
+                int maybeTaken = linesBefore(bytes, bytes.position());
+                if (retryAfterInterrupt() && reconnectNow()) {
+                    counters.replayed.addAndGet(maybeTaken);
+                    bytes.rewind();
+                    continue;
+                }
+                socketFailed(describe(e));
+                return false;
+            } catch (IOException e) {
+                socketFailed(describe(e));
+                return false;
+            }
+        }
+    }
+
+    /**
+     * After an interrupt closed a channel mid-call: clears the flag (set again when deliver()
+     * returns) and says whether to retry. Retries go on for the write timeout (the longest a
+     * synchronous emit waits for the socket): each is quick, so only a thread interrupted again
+     * and again all that time (thousands of times a second) runs out of them.
+     */
+    private boolean retryAfterInterrupt() {
+        if (Thread.interrupted()) {
+            interruptCleared = true;
+        }
+        long now = System.nanoTime();
+        if (interruptedRetryUntil == 0) {
+            interruptedRetryUntil = now + socket.writeTimeoutNanos();
+        }
+        return now - interruptedRetryUntil < 0;
+    }
+
+    /** After an interrupt closed the connection: a new one at once, no backoff. */
+    private boolean reconnectNow() {
+        socket.close();
+        nextConnectAttempt = System.nanoTime();
+        maybeConnect();
+        return socket.isConnected();
+    }
+
+    /** Where the line that holds the byte before {@code position} starts: after the newline before it. */
+    private static int lineStart(ByteBuffer bytes, int position) {
+        for (int i = position - 1; i >= 0; i--) {
+            if (bytes.get(i) == '\n') {
+                return i + 1;
+            }
+        }
+        return 0;
     }
 
     private void maybeConnect() {
@@ -112,7 +204,7 @@ final class FailoverDelivery {
             return;
         }
         try {
-            socket.connect();
+            connect();
             int replayBytes = Math.max(minReplayBytes, 2 * socket.sendBufferBytes());
             if (replay == null || replay.capacity() < replayBytes) {
                 replay = new ReplayBuffer(replayBytes);
@@ -131,6 +223,23 @@ final class FailoverDelivery {
                         + "; events go to " + file.path() + " (" + e.getClass().getSimpleName() + ")");
             }
             retryLater(now);
+        }
+    }
+
+    /** Connects, again at once when an interrupt of the delivering thread closed the channel meanwhile. */
+    private void connect() throws IOException {
+        while (true) {
+            try {
+                socket.connect();
+                return;
+            } catch (IOException e) {
+                // Closed by an interrupt mid-connect: junixsocket says so, or a later call on the
+                // closed channel fails while the flag (cleared by deliver()) is set again.
+                boolean interrupted = e instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted();
+                if (!interrupted || !retryAfterInterrupt()) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -160,7 +269,7 @@ final class FailoverDelivery {
             // If the file cannot take them either, they may be lost: counted as dropped, though
             // the reader may have read some of them (an overcount, never a silent loss).
             if (!appendToFile(replayBatch.flipForWrite(), replayedLines)) {
-                counters.droppedUnwritable.addAndGet(replayedLines);
+                counters.droppedUnwritable.addAndGet(fileLinesLeft);
             }
         }
         replayBatch.clear();
@@ -173,17 +282,49 @@ final class FailoverDelivery {
         return "writing to the event socket " + socket.path() + " failed (" + e.getClass().getSimpleName() + ")";
     }
 
-    /** @return whether the file took the lines (counted); a failure is counted and warned about */
+    /**
+     * @return whether the file took the lines (counted); a failure is counted and warned about,
+     *     and {@link #fileLinesLeft} says how many lines the file did not take
+     */
     private boolean appendToFile(ByteBuffer bytes, int lines) {
-        try {
-            file.append(bytes);
-            counters.writtenToFile.addAndGet(lines);
-            return true;
-        } catch (IOException | RuntimeException e) {
-            counters.fileErrors.incrementAndGet();
-            log.warn("file-failed", "cannot append training events to " + file.path() + ": " + e.getMessage());
-            return false;
+        while (true) {
+            try {
+                file.append(bytes);
+                counters.writtenToFile.addAndGet(lines);
+                return true;
+            } catch (IOException | RuntimeException e) {
+                int left = lines;
+                if (e instanceof ClosedByInterruptException) {
+                    // An interrupt during the write closed the file channel; the lines written
+                    // whole are in the file. The rest goes through a newly opened channel.
+                    int resume = lineStart(bytes, bytes.position());
+                    left = lines - linesBefore(bytes, resume);
+                    if (left == 0 || retryAfterInterrupt()) {
+                        if (left == 0) {
+                            counters.writtenToFile.addAndGet(lines);
+                            return true;
+                        }
+                        bytes.position(resume);
+                        continue;
+                    }
+                    counters.writtenToFile.addAndGet(lines - left);
+                }
+                fileLinesLeft = left;
+                counters.fileErrors.incrementAndGet();
+                log.warn("file-failed", "cannot append training events to " + file.path() + ": " + e.getMessage());
+                return false;
+            }
         }
+    }
+
+    private static int linesBefore(ByteBuffer bytes, int position) {
+        int n = 0;
+        for (int i = 0; i < position; i++) {
+            if (bytes.get(i) == '\n') {
+                n++;
+            }
+        }
+        return n;
     }
 
     void close() {
