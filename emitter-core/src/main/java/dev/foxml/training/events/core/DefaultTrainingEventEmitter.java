@@ -37,6 +37,12 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     private static final long IDLE_SPIN_NANOS = 5_000;
     private static final long CLOCK_RESYNC_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final AtomicInteger WRITER_NUMBER = new AtomicInteger();
+    /**
+     * How long the shutdown hook waits for a run_complete from the trainer's own shutdown hooks
+     * before it reports a run that never completed as cancelled (at most closeTimeout).
+     */
+    static final long SHUTDOWN_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final long SHUTDOWN_GRACE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final EmitterConfig config;
     private final Counters counters = new Counters();
@@ -148,7 +154,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         }
         Thread hook = null;
         if (config.shutdownHook) {
-            hook = new Thread(this::close, "foxml-training-events-shutdown");
+            hook = new Thread(this::closeAtShutdown, "foxml-training-events-shutdown");
             try {
                 Runtime.getRuntime().addShutdownHook(hook);
             } catch (IllegalStateException alreadyShuttingDown) {
@@ -721,6 +727,25 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             log.warn("close", "closing the training event emitter failed: " + e);
         }
         removeShutdownHook();
+    }
+
+    /**
+     * The JVM shutdown hook. The JVM starts all shutdown hooks at once, so a trainer's own hook
+     * that reports how the run ended ({@code error}, then {@code run_complete} failed) runs at
+     * the same time as this one. A run_complete the trainer reports must win over the
+     * {@code cancelled} this hook writes for a run that never said how it ended: so while no
+     * run_complete is queued, this hook waits up to {@link #SHUTDOWN_GRACE_NANOS} (500 ms, at
+     * most closeTimeout) before closing; events keep being accepted and written meanwhile. A
+     * run_complete queued (or a close() by the trainer's hook) ends the wait at once.
+     */
+    private void closeAtShutdown() {
+        if (!runCompleted && !closed) {
+            long deadline = System.nanoTime() + Math.min(SHUTDOWN_GRACE_NANOS, config.closeTimeout.toNanos());
+            while (!runCompleted && !closed && deadline - System.nanoTime() > 0) {
+                Uninterruptibly.parkNanos(this, SHUTDOWN_GRACE_POLL_NANOS);
+            }
+        }
+        close();
     }
 
     private void removeShutdownHook() {
