@@ -26,7 +26,14 @@ import java.util.concurrent.locks.LockSupport;
  *       taken without the reader reading them are written to the file when the socket fails;
  *       such duplicates carry the same {@code seq}.</li>
  *   <li>The writer is a daemon; a shutdown hook delivers what is queued (within
- *       {@code closeTimeout}) and reports a run that never completed as {@code cancelled}.</li>
+ *       {@code closeTimeout}) and reports a run that never completed as {@code cancelled}.
+ *       A {@code run_complete} emitted by the trainer's own shutdown hook wins: while none is
+ *       queued, the emitter's hook waits up to 500 ms (at most {@code closeTimeout}) for one
+ *       before it writes {@code cancelled}, and keeps accepting events meanwhile.</li>
+ *   <li>An interrupted thread loses nothing: its emit calls, {@code flush()} and
+ *       {@code close()} wait as long as anyone's (within the same bounds), deliver everything,
+ *       and leave its interrupt flag set. In synchronous mode its interrupt never closes the
+ *       socket or the file for later events.</li>
  * </ul>
  * Create one with {@link #builder(String)}, or through {@code TrainingEvents.init(runId)}.
  */
