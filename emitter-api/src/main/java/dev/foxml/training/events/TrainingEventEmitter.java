@@ -251,6 +251,19 @@ public interface TrainingEventEmitter extends AutoCloseable {
      * run as {@link RunStatus#CANCELLED} if it never completed, and releases the socket and file.
      * Idempotent; never throws. Events emitted after close are counted as dropped. A closed
      * emitter is no longer {@link TrainingEvents#current()}.
+     *
+     * <p>A thread whose interrupt flag is set (a cancelled task) may call this, {@link #flush()}
+     * and every emit method: they still deliver within their deadlines, and the flag is still
+     * set when they return.
+     *
+     * <p>At JVM shutdown, {@code emitter-core} closes the emitter from its own shutdown hook,
+     * which the JVM runs at the same time as the application's hooks. A trainer's shutdown hook
+     * that reports how the run ended ({@link #emitError}, then {@link #emitRunComplete} with
+     * {@link RunStatus#FAILED}) wins over {@code cancelled} when it emits its run_complete within
+     * 500 ms of the JVM starting its shutdown: until then the emitter's hook waits for it and
+     * writes every event emitted meanwhile. A hook that needs longer builds the emitter without
+     * that hook ({@code shutdownHook(false)} on {@code emitter-core}'s builder) and closes it
+     * itself after its run_complete.
      */
     @Override
     void close();

@@ -27,7 +27,14 @@ import java.util.concurrent.locks.LockSupport;
  *       taken without the reader reading them are written to the file when the socket fails;
  *       such duplicates carry the same {@code emitter_id} and {@code seq}.</li>
  *   <li>The writer is a daemon; a shutdown hook delivers what is queued (within
- *       {@code closeTimeout}) and reports a run that never completed as {@code cancelled}.</li>
+ *       {@code closeTimeout}) and reports a run that never completed as {@code cancelled}.
+ *       A {@code run_complete} emitted by the trainer's own shutdown hook wins: while none is
+ *       queued, the emitter's hook waits up to 500 ms (at most {@code closeTimeout}) for one
+ *       before it writes {@code cancelled}, and keeps accepting events meanwhile.</li>
+ *   <li>An interrupted thread loses nothing: its emit calls, {@code flush()} and
+ *       {@code close()} wait as long as anyone's (within the same bounds), deliver everything,
+ *       and leave its interrupt flag set. In synchronous mode its interrupt never closes the
+ *       socket or the file for later events.</li>
  * </ul>
  * Create one with {@link #builder(String)}, or through {@code TrainingEvents.init(runId)}.
  */
@@ -38,6 +45,12 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     private static final long IDLE_SPIN_NANOS = 5_000;
     private static final long CLOCK_RESYNC_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final AtomicInteger WRITER_NUMBER = new AtomicInteger();
+    /**
+     * How long the shutdown hook waits for a run_complete from the trainer's own shutdown hooks
+     * before it reports a run that never completed as cancelled (at most closeTimeout).
+     */
+    static final long SHUTDOWN_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final long SHUTDOWN_GRACE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final EmitterConfig config;
     private final String emitterId;
@@ -158,7 +171,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         }
         Thread hook = null;
         if (config.shutdownHook) {
-            hook = new Thread(this::close, "foxml-training-events-shutdown");
+            hook = new Thread(this::closeAtShutdown, "foxml-training-events-shutdown");
             try {
                 Runtime.getRuntime().addShutdownHook(hook);
             } catch (IllegalStateException alreadyShuttingDown) {
@@ -531,9 +544,10 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             } finally {
                 producerLock.unlock();
             }
-            // Both queues are full: give the writer a moment, within maxEmitBlock.
+            // Both queues are full: give the writer a moment, within maxEmitBlock (also when
+            // the caller is interrupted: its event waits as long as anyone's).
             LockSupport.unpark(writer);
-            LockSupport.parkNanos(FULL_QUEUE_PARK_NANOS);
+            Uninterruptibly.parkNanos(this, FULL_QUEUE_PARK_NANOS);
         }
     }
 
@@ -754,6 +768,9 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             return true;
         }
         long deadline = System.nanoTime() + config.flushTimeout.toNanos();
+        // An interrupted caller (a cancelled task flushing before it ends) waits like any other,
+        // within flushTimeout, and keeps its interrupt flag.
+        boolean interrupted = false;
         flushWaiters.incrementAndGet();
         try {
             LockSupport.unpark(writer);
@@ -765,15 +782,19 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                                 + " ms with " + (target - deliveredSeq) + " events not yet written");
                         return false;
                     }
-                    TimeUnit.NANOSECONDS.timedWait(flushMonitor, remaining);
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(flushMonitor, remaining);
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
                 }
             }
             return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return deliveredSeq >= target;
         } finally {
             flushWaiters.decrementAndGet();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -813,8 +834,10 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                 stopping = true;
                 LockSupport.unpark(writer);
                 long waitMillis = Math.max(1, config.closeTimeout.toMillis());
-                writer.join(waitMillis);
-                if (writer.isAlive()) {
+                // Also when the closing thread is interrupted (a task cancelled, then shut down
+                // as main returns): the writer is a daemon, so what it has not written when
+                // close() returns may die with the JVM.
+                if (!Uninterruptibly.join(writer, TimeUnit.MILLISECONDS.toNanos(waitMillis))) {
                     log.warn("close-timeout", "close() gave up after " + waitMillis
                             + " ms with events not yet written; the writer goes on in the background");
                 }
@@ -826,12 +849,29 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                     producerLock.unlock();
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
             log.warn("close", "closing the training event emitter failed: " + e);
         }
         removeShutdownHook();
+    }
+
+    /**
+     * The JVM shutdown hook. The JVM starts all shutdown hooks at once, so a trainer's own hook
+     * that reports how the run ended ({@code error}, then {@code run_complete} failed) runs at
+     * the same time as this one. A run_complete the trainer reports must win over the
+     * {@code cancelled} this hook writes for a run that never said how it ended: so while no
+     * run_complete is queued, this hook waits up to {@link #SHUTDOWN_GRACE_NANOS} (500 ms, at
+     * most closeTimeout) before closing; events keep being accepted and written meanwhile. A
+     * run_complete queued (or a close() by the trainer's hook) ends the wait at once.
+     */
+    private void closeAtShutdown() {
+        if (!runCompleted && !closed) {
+            long deadline = System.nanoTime() + Math.min(SHUTDOWN_GRACE_NANOS, config.closeTimeout.toNanos());
+            while (!runCompleted && !closed && deadline - System.nanoTime() > 0) {
+                Uninterruptibly.parkNanos(this, SHUTDOWN_GRACE_POLL_NANOS);
+            }
+        }
+        close();
     }
 
     private void removeShutdownHook() {

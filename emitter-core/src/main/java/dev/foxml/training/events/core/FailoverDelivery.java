@@ -2,6 +2,7 @@ package dev.foxml.training.events.core;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 
 /**
  * Where a batch of lines goes: the socket when it is connected, the file when it is not, and
@@ -11,6 +12,13 @@ import java.nio.ByteBuffer;
  * batch go to the file, so a partly sent line still arrives whole.
  *
  * <p>Not thread-safe: driven by the writer thread (or under the emitter's lock in synchronous mode).
+ *
+ * <p>In synchronous mode the caller's thread delivers, and a trainer's thread gets interrupted
+ * (an executor's {@code shutdownNow}, a task timeout or kill, a Ctrl-C handler). File channels
+ * and junixsocket's channels close themselves when an interrupted thread uses them, and parks
+ * return at once for it; so {@link #deliver} clears the caller's interrupt flag for its I/O and
+ * sets it again before returning. An interrupt that lands during a channel call all the same
+ * closes that channel: the call is retried on a new one from the first line not written whole.
  */
 final class FailoverDelivery {
     private static final long PEER_CHECK_NANOS = 100_000_000L;
@@ -46,6 +54,10 @@ final class FailoverDelivery {
     private long lostToFullDisk;
     /** {@link #CONNECT_WARNING_REPEAT_NANOS}; shorter in a test that watches the repeats. */
     long connectWarningRepeatNanos = CONNECT_WARNING_REPEAT_NANOS;
+    /** Whether this deliver() cleared the interrupt flag of the delivering thread: set again on return. */
+    private boolean interruptCleared;
+    /** When this deliver() stops retrying calls cut short by interrupts (0: none cut short yet). */
+    private long interruptedRetryUntil;
 
     FailoverDelivery(SocketTransport socket, FileTransport file, boolean journal, int minReplayBytes,
                      long reconnectMinNanos, long reconnectMaxNanos, Counters counters, RateLimitedLog log) {
@@ -90,8 +102,26 @@ final class FailoverDelivery {
         }
     }
 
-    /** Delivers the batch; never throws. Loss (neither socket nor file took it) is counted. */
+    /**
+     * Delivers the batch; never throws. Loss (neither socket nor file took it) is counted. The
+     * delivering thread's interrupt flag is the same on return as on entry (or set, if it was
+     * interrupted meanwhile), and no interrupt closes a channel for later batches.
+     */
     void deliver(BatchBuffer batch) {
+        interruptCleared = Thread.interrupted();
+        interruptedRetryUntil = 0;
+        try {
+            deliverUninterrupted(batch);
+        } finally {
+            boolean clearedInWrite = socket.takeClearedInterrupt();
+            if (interruptCleared || clearedInWrite) {
+                interruptCleared = false;
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void deliverUninterrupted(BatchBuffer batch) {
         ByteBuffer bytes = batch.flipForWrite();
         int lines = batch.lines();
         int inFile = journal ? appendToFile(bytes, lines) : 0;
@@ -100,15 +130,12 @@ final class FailoverDelivery {
         }
         if (socket.isConnected()) {
             bytes.rewind();
-            try {
-                socket.write(bytes);
+            if (writeToSocket(bytes)) {
                 if (!journal) {
                     replay.record(bytes, 0, bytes.limit());
                 }
                 counters.writtenToSocket.addAndGet(lines);
                 return;
-            } catch (IOException e) {
-                socketFailed(describe(e));
             }
         }
         routeToFile();
@@ -148,6 +175,69 @@ final class FailoverDelivery {
                 + " (counted in stats().droppedUnwritable())");
     }
 
+    /** @return whether the socket took all of {@code bytes}; if not, delivery has moved to the file */
+    private boolean writeToSocket(ByteBuffer bytes) {
+        while (true) {
+            try {
+                socket.write(bytes);
+                return true;
+            } catch (ClosedByInterruptException e) {
+                // The delivering thread was interrupted during the write, which closed the
+                // channel: not the reader's doing. The batch goes again, whole, over a new
+                // connection: junixsocket reports the bytes of the interrupted call as sent even
+                // when the close came first (and the descriptor may have been reused), so what
+                // the old connection took is not known for sure. What it did take the reader
+                // still reads (possible duplicates, with the same seq, counted as replayed).
+                int maybeTaken = linesBefore(bytes, bytes.position());
+                if (retryAfterInterrupt() && reconnectNow()) {
+                    counters.replayed.addAndGet(maybeTaken);
+                    bytes.rewind();
+                    continue;
+                }
+                socketFailed(describe(e));
+                return false;
+            } catch (IOException e) {
+                socketFailed(describe(e));
+                return false;
+            }
+        }
+    }
+
+    /**
+     * After an interrupt closed a channel mid-call: clears the flag (set again when deliver()
+     * returns) and says whether to retry. Retries go on for the write timeout (the longest a
+     * synchronous emit waits for the socket): each is quick, so only a thread interrupted again
+     * and again all that time (thousands of times a second) runs out of them.
+     */
+    private boolean retryAfterInterrupt() {
+        if (Thread.interrupted()) {
+            interruptCleared = true;
+        }
+        long now = System.nanoTime();
+        if (interruptedRetryUntil == 0) {
+            interruptedRetryUntil = now + socket.writeTimeoutNanos();
+        }
+        return now - interruptedRetryUntil < 0;
+    }
+
+    /** After an interrupt closed the connection: a new one at once, no backoff. */
+    private boolean reconnectNow() {
+        socket.close();
+        nextConnectAttempt = System.nanoTime();
+        maybeConnect();
+        return socket.isConnected();
+    }
+
+    /** Where the line that holds the byte before {@code position} starts: after the newline before it. */
+    private static int lineStart(ByteBuffer bytes, int position) {
+        for (int i = position - 1; i >= 0; i--) {
+            if (bytes.get(i) == '\n') {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
     private void maybeConnect() {
         long now = System.nanoTime();
         if (now - nextConnectAttempt < 0) {
@@ -164,7 +254,7 @@ final class FailoverDelivery {
             log.debug("connecting to the event socket " + socket.path());
         }
         try {
-            socket.connect();
+            connect();
             int replayBytes = Math.max(minReplayBytes, 2 * socket.sendBufferBytes());
             if (replay == null || replay.capacity() < replayBytes) {
                 replay = new ReplayBuffer(replayBytes);
@@ -250,6 +340,23 @@ final class FailoverDelivery {
         route = Route.FILE;
     }
 
+    /** Connects, again at once when an interrupt of the delivering thread closed the channel meanwhile. */
+    private void connect() throws IOException {
+        while (true) {
+            try {
+                socket.connect();
+                return;
+            } catch (IOException e) {
+                // Closed by an interrupt mid-connect: junixsocket says so, or a later call on the
+                // closed channel fails while the flag (cleared by deliver()) is set again.
+                boolean interrupted = e instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted();
+                if (!interrupted || !retryAfterInterrupt()) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** The next attempt at the socket after the backoff, which doubles up to its longest. */
     private void retryLater(long now) {
         nextConnectAttempt = now + backoffNanos;
@@ -297,36 +404,53 @@ final class FailoverDelivery {
      *         the rest as dropped unless the socket took them. A failure is counted and warned about.
      */
     private int appendToFile(ByteBuffer bytes, int lines) {
-        try {
-            file.append(bytes);
-            counters.writtenToFile.addAndGet(lines);
-            if (diskFull) {
-                diskFullOver();
-            }
-            return lines;
-        } catch (FileTransport.AppendFailure e) {
-            counters.fileErrors.incrementAndGet();
-            int written = e.wholeLinesWritten();
-            counters.writtenToFile.addAndGet(written);
-            IOException cause = e.failure();
-            if (e.diskFull()) {
-                if (!diskFull) {
-                    diskFull = true;
-                    log.warn("disk-full", "the disk holding " + file.path() + " is full ("
-                            + LogOutput.cause(cause) + "): "
-                            + (lines - written) + " training events of " + lines + " could not be written to it;"
-                            + " until space is freed, events the socket does not take are dropped"
-                            + " (counted in stats().droppedUnwritable()); the file keeps whole lines only");
+        int inFile = 0;
+        while (true) {
+            try {
+                file.append(bytes);
+                counters.writtenToFile.addAndGet(lines - inFile);
+                if (diskFull) {
+                    diskFullOver();
                 }
-            } else {
-                log.warn("file-failed", "cannot append training events to " + file.path() + " ("
-                        + LogOutput.cause(cause) + ")");
+                return lines;
+            } catch (FileTransport.AppendFailure e) {
+                int written = e.wholeLinesWritten();
+                counters.writtenToFile.addAndGet(written);
+                inFile += written;
+                IOException cause = e.failure();
+                if (cause instanceof ClosedByInterruptException && (inFile == lines || retryAfterInterrupt())) {
+                    // An interrupt during the write closed the file channel; the lines written
+                    // whole are in the file (a fragment of one was cut off). The rest goes
+                    // through a newly opened channel.
+                    if (inFile == lines) {
+                        return lines;
+                    }
+                    bytes.position(lineStart(bytes, bytes.position()));
+                    continue;
+                }
+                counters.fileErrors.incrementAndGet();
+                if (e.diskFull()) {
+                    if (!diskFull) {
+                        diskFull = true;
+                        log.warn("disk-full", "the disk holding " + file.path() + " is full ("
+                                + LogOutput.cause(cause) + "): "
+                                + (lines - inFile) + " training events of " + lines + " could not be written to it;"
+                                + " until space is freed, events the socket does not take are dropped"
+                                + " (counted in stats().droppedUnwritable()); the file keeps whole lines only");
+                    }
+                } else {
+                    log.warn("file-failed", "cannot append training events to " + file.path() + " ("
+                            + LogOutput.cause(cause) + ")");
+                }
+                return inFile;
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof ClosedByInterruptException && retryAfterInterrupt()) {
+                    continue; // the file was being opened when an interrupt closed a channel: open it again
+                }
+                counters.fileErrors.incrementAndGet();
+                log.warn("file-failed", "cannot append training events to " + file.path() + " (" + LogOutput.cause(e) + ")");
+                return inFile;
             }
-            return written;
-        } catch (IOException | RuntimeException e) {
-            counters.fileErrors.incrementAndGet();
-            log.warn("file-failed", "cannot append training events to " + file.path() + " (" + LogOutput.cause(e) + ")");
-            return 0;
         }
     }
 
@@ -339,6 +463,16 @@ final class FailoverDelivery {
                     + " (counted in stats().droppedUnwritable())");
             lostToFullDisk = 0;
         }
+    }
+
+    private static int linesBefore(ByteBuffer bytes, int position) {
+        int n = 0;
+        for (int i = 0; i < position; i++) {
+            if (bytes.get(i) == '\n') {
+                n++;
+            }
+        }
+        return n;
     }
 
     void close() {

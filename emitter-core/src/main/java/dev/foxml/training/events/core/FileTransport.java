@@ -162,7 +162,16 @@ final class FileTransport {
             }
         }
         if (end > lineEnd) {
-            cutOff(batch, lineEnd, end);
+            // An interrupt that cut the write short left the thread's flag set, which would make
+            // every channel call of the cut-off close its channel at once: cleared meanwhile.
+            boolean interrupted = Thread.interrupted();
+            try {
+                cutOff(batch, lineEnd, end);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
         closeQuietly();
         return new AppendFailure(cause, wholeLines, isDiskFull(cause));

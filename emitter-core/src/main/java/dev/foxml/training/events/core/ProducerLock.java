@@ -2,7 +2,6 @@ package dev.foxml.training.events.core;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The lock emitting threads hold for a few tens of nanoseconds to put an event into the ring.
@@ -46,9 +45,9 @@ final class ProducerLock {
             } else if (attempt < SPINS + YIELDS) {
                 Thread.yield();
             } else {
-                // Returns at once for an interrupted thread: then this is a yield loop, as
-                // long as the holder's write lasts (the write timeout at most).
-                LockSupport.parkNanos(this, PARK_NANOS);
+                // An interrupted thread parks too (a plain park would return at once and make
+                // this a spin loop as long as the holder's write lasts); its flag stays set.
+                Uninterruptibly.parkNanos(this, PARK_NANOS);
             }
             if (state == 0 && STATE.compareAndSet(this, 0, 1)) {
                 return;

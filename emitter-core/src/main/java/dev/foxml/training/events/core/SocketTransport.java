@@ -31,6 +31,8 @@ final class SocketTransport {
     private SocketChannel channel;
     private Selector readable;
     private int sendBufferBytes;
+    /** Whether write() cleared the interrupt flag of the writing thread (for the caller to set it again). */
+    private boolean clearedInterrupt;
 
     SocketTransport(Path path, SocketConnector connector, long writeTimeoutNanos) {
         this.path = path;
@@ -40,6 +42,10 @@ final class SocketTransport {
 
     Path path() {
         return path;
+    }
+
+    long writeTimeoutNanos() {
+        return writeTimeoutNanos;
     }
 
     boolean isConnected() {
@@ -122,6 +128,11 @@ final class SocketTransport {
         long full = 0;
         long park = MIN_POLL_PARK_NANOS;
         while (batch.hasRemaining()) {
+            // An interrupt of a synchronous caller that arrived while we waited for room: a park
+            // would return at once, and junixsocket's channel closes itself on the next write.
+            if (Thread.interrupted()) {
+                clearedInterrupt = true;
+            }
             int n = c.write(batch);
             if (n > 0 || !batch.hasRemaining()) {
                 full = 0;
@@ -146,6 +157,16 @@ final class SocketTransport {
             LockSupport.parkNanos(park);
             park = Math.min(park * 2, MAX_POLL_PARK_NANOS);
         }
+    }
+
+    /**
+     * Whether {@link #write} cleared the interrupt flag of the thread writing since the last call
+     * (an interrupt that arrived while it waited for room); resets it.
+     */
+    boolean takeClearedInterrupt() {
+        boolean cleared = clearedInterrupt;
+        clearedInterrupt = false;
+        return cleared;
     }
 
     /**
