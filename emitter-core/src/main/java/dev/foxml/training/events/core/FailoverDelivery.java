@@ -18,7 +18,8 @@ import java.nio.channels.ClosedByInterruptException;
  * and junixsocket's channels close themselves when an interrupted thread uses them, and parks
  * return at once for it; so {@link #deliver} clears the caller's interrupt flag for its I/O and
  * sets it again before returning. An interrupt that lands during a channel call all the same
- * closes that channel: the call is retried on a new one from the first line not written whole.
+ * closes that channel: the call is retried on a new one, for the file from the first line not
+ * written whole, for the socket with the whole batch (see {@link #writeToSocket}).
  */
 final class FailoverDelivery {
     private static final long PEER_CHECK_NANOS = 100_000_000L;
@@ -296,14 +297,16 @@ final class FailoverDelivery {
                 int left = lines;
                 if (e instanceof ClosedByInterruptException) {
                     // An interrupt during the write closed the file channel; the lines written
-                    // whole are in the file. The rest goes through a newly opened channel.
+                    // whole are in the file (the position says how far the write got). The rest
+                    // goes through a newly opened channel.
+                    boolean retry = retryAfterInterrupt();
                     int resume = lineStart(bytes, bytes.position());
                     left = lines - linesBefore(bytes, resume);
-                    if (left == 0 || retryAfterInterrupt()) {
-                        if (left == 0) {
-                            counters.writtenToFile.addAndGet(lines);
-                            return true;
-                        }
+                    if (left == 0) {
+                        counters.writtenToFile.addAndGet(lines);
+                        return true;
+                    }
+                    if (retry) {
                         bytes.position(resume);
                         continue;
                     }
