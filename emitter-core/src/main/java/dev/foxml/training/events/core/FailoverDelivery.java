@@ -18,7 +18,8 @@ import java.nio.channels.ClosedByInterruptException;
  * and junixsocket's channels close themselves when an interrupted thread uses them, and parks
  * return at once for it; so {@link #deliver} clears the caller's interrupt flag for its I/O and
  * sets it again before returning. An interrupt that lands during a channel call all the same
- * closes that channel: the call is retried on a new one from the first line not written whole.
+ * closes that channel: the call is retried on a new one, for the file from the first line not
+ * written whole, for the socket with the whole batch (see {@link #writeToSocket}).
  */
 final class FailoverDelivery {
     private static final long PEER_CHECK_NANOS = 100_000_000L;
@@ -418,15 +419,19 @@ final class FailoverDelivery {
                 counters.writtenToFile.addAndGet(written);
                 inFile += written;
                 IOException cause = e.failure();
-                if (cause instanceof ClosedByInterruptException && (inFile == lines || retryAfterInterrupt())) {
+                if (cause instanceof ClosedByInterruptException) {
                     // An interrupt during the write closed the file channel; the lines written
                     // whole are in the file (a fragment of one was cut off). The rest goes
-                    // through a newly opened channel.
+                    // through a newly opened channel. The flag is cleared either way, so that
+                    // the rest of this delivery closes no other channel.
+                    boolean retry = retryAfterInterrupt();
                     if (inFile == lines) {
                         return lines;
                     }
-                    bytes.position(lineStart(bytes, bytes.position()));
-                    continue;
+                    if (retry) {
+                        bytes.position(lineStart(bytes, bytes.position()));
+                        continue;
+                    }
                 }
                 counters.fileErrors.incrementAndGet();
                 if (e.diskFull()) {
