@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * client never writes a line twice.
  *
  * <p>{@link #send(String, List)} never blocks its caller longer than {@code max.block.ms}
- * (default 1 s) in all: should the client wait that long (no broker reachable, its buffer full),
+ * (default 5 s) in all: should the client wait that long (no broker reachable, its buffer full),
  * the rest of the batch is reported failed at once instead of sent. Each line is then either
  * confirmed by the broker or failed within {@code delivery.timeout.ms} (default 30 s), and
  * {@link Sending#failed()} hands back the lines that were not confirmed, in order, for the caller
@@ -51,7 +51,7 @@ public final class KafkaLineSender implements AutoCloseable {
     /** The topic unless configured otherwise. */
     public static final String DEFAULT_TOPIC = KafkaSettings.DEFAULT_TOPIC;
     /** {@code max.block.ms} unless configured otherwise. */
-    public static final Duration DEFAULT_MAX_BLOCK = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_MAX_BLOCK = Duration.ofSeconds(5);
     /** {@code delivery.timeout.ms} unless configured otherwise. */
     public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(30);
 
@@ -107,10 +107,14 @@ public final class KafkaLineSender implements AutoCloseable {
                 // Not an ApiException (those come through the callback): closed producer, bad record.
                 sending.complete(i, e);
             }
-            if (System.nanoTime() - start >= maxBlockNanos) {
-                Throwable why = sending.firstError();
-                sending.givenUp = why != null ? why : new org.apache.kafka.common.errors.TimeoutException(
-                        "the producer blocked for max.block.ms; the rest of the batch was not sent");
+            Throwable early = sending.firstError();
+            if (early != null) {
+                // Failed before the send returned (no metadata within max.block.ms, topic unknown,
+                // not authorised): the rest of the batch would fail alike, one wait each.
+                sending.givenUp = early;
+            } else if (System.nanoTime() - start >= maxBlockNanos) {
+                sending.givenUp = new org.apache.kafka.common.errors.TimeoutException(
+                        "the producer blocked for max.block.ms in all; the rest of the batch was not sent");
             }
         }
         return sending;
