@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * java -jar training-events-relay.jar --bootstrap HOST:PORT [--topic T] [--group G]
- *      [--socket PATH] [--file PATH] [--state PATH] [--max-emitters N]
+ *      [--socket PATH] [--file PATH] [--state PATH] [--max-emitters N] [--max-line-bytes N]
  * </pre>
  *
  * <p>Each poll's lines are checked (one JSON object with {@code emitter_id} and {@code seq}, at
@@ -60,7 +60,7 @@ public final class Relay implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final LineDelivery delivery;
     private final DeliveredSeqs seqs;
-    private final LineIdentity identity = new LineIdentity(DEFAULT_MAX_LINE_BYTES);
+    private final LineIdentity identity;
     private final Warnings warnings = new Warnings(TimeUnit.SECONDS.toNanos(30));
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
@@ -81,6 +81,7 @@ public final class Relay implements AutoCloseable {
         Path file;
         Path state;
         int maxEmitters = DEFAULT_MAX_EMITTERS;
+        int maxLineBytes = DEFAULT_MAX_LINE_BYTES;
         Map<String, String> clientSettings = new HashMap<>();
 
         static Options parse(String[] args, KafkaSettings settings) {
@@ -104,16 +105,8 @@ public final class Relay implements AutoCloseable {
                     case "--socket": o.socket = Path.of(value).toAbsolutePath(); break;
                     case "--file": o.file = Path.of(value).toAbsolutePath(); break;
                     case "--state": o.state = Path.of(value).toAbsolutePath(); break;
-                    case "--max-emitters":
-                        try {
-                            o.maxEmitters = Integer.parseInt(value);
-                        } catch (NumberFormatException e) {
-                            o.maxEmitters = 0;
-                        }
-                        if (o.maxEmitters < 1) {
-                            throw new IllegalArgumentException("--max-emitters is '" + value + "': give a positive number");
-                        }
-                        break;
+                    case "--max-emitters": o.maxEmitters = positive(name, value); break;
+                    case "--max-line-bytes": o.maxLineBytes = positive(name, value); break;
                     default:
                         throw new IllegalArgumentException("unknown option " + name + "; " + USAGE);
                 }
@@ -128,10 +121,22 @@ public final class Relay implements AutoCloseable {
             }
             return o;
         }
+
+        private static int positive(String name, String value) {
+            try {
+                int n = Integer.parseInt(value);
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // refused below
+            }
+            throw new IllegalArgumentException(name + " is '" + value + "': give a positive whole number");
+        }
     }
 
     static final String USAGE = "usage: java -jar training-events-relay.jar --bootstrap HOST:PORT [--topic T]"
-            + " [--group G] [--socket PATH] [--file PATH] [--state PATH] [--max-emitters N]";
+            + " [--group G] [--socket PATH] [--file PATH] [--state PATH] [--max-emitters N] [--max-line-bytes N]";
 
     Relay(Options options) throws IOException {
         TrainingEventEmitterBuilder where = DefaultTrainingEventEmitter.builder("relay");
@@ -143,6 +148,7 @@ public final class Relay implements AutoCloseable {
         }
         this.delivery = LineDelivery.open(where);
         this.topic = options.topic;
+        this.identity = new LineIdentity(options.maxLineBytes);
         Path state = options.state != null ? options.state
                 : delivery.filePath().resolveSibling(delivery.filePath().getFileName() + ".relay-state");
         this.seqs = new DeliveredSeqs(options.maxEmitters, state);
