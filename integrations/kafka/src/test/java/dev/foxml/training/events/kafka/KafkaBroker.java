@@ -68,6 +68,38 @@ final class KafkaBroker implements AutoCloseable {
         Files.writeString(properties, text);
     }
 
+    private static KafkaBroker shared;
+
+    /**
+     * The broker every test class of this module shares (started on first use, SIGKILLed when
+     * the test JVM exits): one start of a few seconds instead of one per class. Tests use topics
+     * and consumer groups of their own; a test that kills it restarts it before it ends.
+     */
+    static synchronized KafkaBroker shared() throws Exception {
+        if (shared == null) {
+            // In the module's build directory, not in /tmp: a killed test JVM leaves it for mvn clean.
+            Path target = Files.createDirectories(Path.of("target").toAbsolutePath());
+            Path dir = Files.createTempDirectory(target, "kafka-broker-");
+            KafkaBroker broker = startIn(dir);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    broker.kill();
+                    deleteTree(dir);
+                } catch (Exception ignored) {
+                    // the JVM is exiting
+                }
+            }, "kafka-broker-stop"));
+            shared = broker;
+        }
+        return shared;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
     /**
      * Formats the storage and starts the broker; returns once it answers.
      *

@@ -1,6 +1,5 @@
 package dev.foxml.training.events.kafka;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +29,6 @@ class RelayEndToEndTest {
     private static final int WORKERS = 3;
     private static final int EVENTS = 1500;
 
-    @TempDir
-    static Path brokerDir;
     static KafkaBroker broker;
 
     @TempDir
@@ -39,14 +36,7 @@ class RelayEndToEndTest {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        broker = KafkaBroker.startIn(brokerDir);
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
+        broker = KafkaBroker.shared();
     }
 
     @Test

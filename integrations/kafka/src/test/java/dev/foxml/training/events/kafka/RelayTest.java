@@ -4,7 +4,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,8 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The relay in this JVM against a real broker: bad records, duplicates on the topic, the bridge's socket. */
 class RelayTest {
-    @TempDir
-    static Path brokerDir;
     static KafkaBroker broker;
 
     @TempDir
@@ -42,14 +39,7 @@ class RelayTest {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        broker = KafkaBroker.startIn(brokerDir);
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
+        broker = KafkaBroker.shared();
     }
 
     private Relay.Options options(String topic, String... more) {
@@ -175,5 +165,35 @@ class RelayTest {
             }
             assertEquals(200, received.size());
         }
+    }
+
+    @Test
+    void withoutItsStateFileARestartedRelayLearnsWhatWasDeliveredFromTheEndOfTheEventFile() throws Exception {
+        String topic = "file-tail";
+        broker.createTopic(topic, 1);
+        List<String> lines = new ArrayList<>();
+        for (int seq = 1; seq <= 100; seq++) {
+            lines.add(line("00000000000000e5", seq));
+        }
+        produce(topic, lines);
+        try (Relay relay = new Relay(options(topic))) {
+            runInBackground(relay);
+            await(() -> fileLines().size() >= 100, "100 lines in the file");
+            relay.stop();
+            assertTrue(relay.awaitStopped(Duration.ofSeconds(30)));
+        }
+        // Killed between writing the lines and recording them: the state file lacks them.
+        Files.delete(dir.resolve("bridge.jsonl.relay-state"));
+        produce(topic, List.of(line("00000000000000e5", 101)));
+        try (Relay again = new Relay(options(topic, "--group", "file-tail-replay"))) {
+            runInBackground(again);
+            await(() -> again.duplicates.get() >= 100 && fileLines().size() >= 101, "the old lines dropped, the new one delivered");
+            again.stop();
+            assertTrue(again.awaitStopped(Duration.ofSeconds(30)));
+            assertEquals(1, again.delivered.get(), again.summary());
+        }
+        List<String> expected = new ArrayList<>(lines);
+        expected.add(line("00000000000000e5", 101));
+        assertEquals(expected, fileLines());
     }
 }
