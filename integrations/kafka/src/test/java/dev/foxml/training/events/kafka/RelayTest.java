@@ -183,7 +183,7 @@ class RelayTest {
             assertTrue(relay.awaitStopped(Duration.ofSeconds(30)));
         }
         // Killed between writing the lines and recording them: the state file lacks them.
-        Files.delete(dir.resolve("bridge.jsonl.relay-state"));
+        Files.deleteIfExists(dir.resolve("bridge.jsonl.relay-state"));
         produce(topic, List.of(line("00000000000000e5", 101)));
         try (Relay again = new Relay(options(topic, "--group", "file-tail-replay"))) {
             runInBackground(again);
@@ -195,5 +195,44 @@ class RelayTest {
         List<String> expected = new ArrayList<>(lines);
         expected.add(line("00000000000000e5", 101));
         assertEquals(expected, fileLines());
+    }
+
+    /** A figure, not a check of speed: lines per second from a topic through the relay into the file. */
+    @Test
+    void throughputFromTheTopicThroughTheRelayIntoTheFile() throws Exception {
+        String topic = "throughput";
+        broker.createTopic(topic, 3);
+        int perEmitter = 10_000;
+        long t0 = System.nanoTime();
+        try (KafkaLineSender sender = KafkaLineSender.builder().bootstrap(broker.bootstrap()).topic(topic).build()) {
+            List<KafkaLineSender.Sending> sendings = new ArrayList<>();
+            for (String id : List.of("00000000000000f1", "00000000000000f2", "00000000000000f3")) {
+                for (int from = 1; from <= perEmitter; from += 1000) {
+                    List<byte[]> batch = new ArrayList<>();
+                    for (int seq = from; seq < from + 1000; seq++) {
+                        batch.add(line(id, seq).getBytes(StandardCharsets.UTF_8));
+                    }
+                    sendings.add(sender.send(id, batch));
+                }
+            }
+            for (KafkaLineSender.Sending s : sendings) {
+                assertTrue(s.await(Duration.ofSeconds(120)));
+                assertEquals(List.of(), s.failed());
+            }
+        }
+        double sendSeconds = (System.nanoTime() - t0) / 1e9;
+        int total = 3 * perEmitter;
+        long t1 = System.nanoTime();
+        try (Relay relay = new Relay(options(topic))) {
+            runInBackground(relay);
+            await(() -> relay.delivered.get() >= total, total + " lines delivered");
+            double relaySeconds = (System.nanoTime() - t1) / 1e9;
+            relay.stop();
+            assertTrue(relay.awaitStopped(Duration.ofSeconds(30)));
+            System.out.printf("throughput: %d lines sent (KafkaLineSender) in %.1f s = %.0f lines/s; "
+                    + "relayed topic -> file (consumer start included) in %.1f s = %.0f lines/s%n",
+                    total, sendSeconds, total / sendSeconds, relaySeconds, total / relaySeconds);
+        }
+        assertEquals(total, fileLines().size());
     }
 }
