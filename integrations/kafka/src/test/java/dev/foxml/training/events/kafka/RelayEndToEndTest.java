@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RelayEndToEndTest {
     private static final Pattern EMITTER_ID = Pattern.compile("\"emitter_id\": ?\"([0-9a-f]+)\"");
     private static final int WORKERS = 3;
-    private static final int EVENTS = 1500;
+    private static final int EVENTS = 1000;
 
     static KafkaBroker broker;
 
