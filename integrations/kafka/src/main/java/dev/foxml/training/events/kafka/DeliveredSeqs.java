@@ -102,17 +102,27 @@ final class DeliveredSeqs {
             p = new Progress();
             emitters.put(emitterId, p);
             evictBeyondBound();
-        } else {
-            stage(emitterId, p);
         }
+        boolean firstChange = !staged.containsKey(emitterId);
         if (seq > p.highest) {
+            stage(emitterId, p);
             if (seq > p.highest + 1 && p.highest > 0) {
                 addGap(p, p.highest + 1, seq - 1);
             }
             p.highest = seq;
             return Verdict.NEW;
         }
-        return removeFromGaps(p, seq) ? Verdict.LATE : Verdict.DUPLICATE;
+        if (firstChange) {
+            stage(emitterId, p);
+        }
+        if (removeFromGaps(p, seq)) {
+            return Verdict.LATE;
+        }
+        if (firstChange) {
+            // Nothing changed: nothing to write to the journal for it.
+            staged.remove(emitterId);
+        }
+        return Verdict.DUPLICATE;
     }
 
     /**

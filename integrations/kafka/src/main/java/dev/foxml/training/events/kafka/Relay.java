@@ -332,6 +332,11 @@ public final class Relay implements AutoCloseable {
      * @throws Exception when the relay cannot start
      */
     public static void main(String[] args) throws Exception {
+        // The relay jar logs through slf4j-simple: the Kafka client's INFO lines (every setting at
+        // start-up, every reconnect) would drown the relay's own, unless the operator asks for them.
+        if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
+        }
         Options options;
         try {
             options = Options.parse(args, KafkaSettings.ofProcess());

@@ -47,7 +47,7 @@ class RelayEndToEndTest {
         String[] relayArgs = {"--bootstrap", broker.bootstrap(), "--topic", topic, "--group", "relay-kill",
                 "--file", output.toString(), "--socket", dir.resolve("no-bridge.sock").toString()};
         long t0 = System.nanoTime();
-        List<Process> workers = startWorkers(topic, 20, 15);
+        List<Process> workers = startWorkers(topic, 50, 20);
         RelayProcess relay = RelayProcess.start(dir, "relay-1", relayArgs);
         int total = WORKERS * (EVENTS + 3);
         int atKill = awaitLines(output, total / 4, 180);
@@ -72,7 +72,7 @@ class RelayEndToEndTest {
         String[] relayArgs = {"--bootstrap", broker.bootstrap(), "--topic", topic, "--group", "broker-kill",
                 "--file", output.toString(), "--socket", dir.resolve("no-bridge.sock").toString()};
         long t0 = System.nanoTime();
-        List<Process> workers = startWorkers(topic, 20, 15);
+        List<Process> workers = startWorkers(topic, 50, 20);
         try (RelayProcess relay = RelayProcess.start(dir, "relay", relayArgs)) {
             int total = WORKERS * (EVENTS + 3);
             int atKill = awaitLines(output, total / 4, 180);
