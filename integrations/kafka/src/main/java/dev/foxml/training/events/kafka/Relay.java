@@ -55,6 +55,7 @@ public final class Relay implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration UNASSIGNED_WARNING = Duration.ofSeconds(30);
 
     private final String topic;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -64,6 +65,8 @@ public final class Relay implements AutoCloseable {
     private final Warnings warnings = new Warnings(TimeUnit.SECONDS.toNanos(30));
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
+    private final String bootstrap;
+    private long unassignedSince = System.nanoTime();
 
     final AtomicLong delivered = new AtomicLong();
     final AtomicLong duplicates = new AtomicLong();
@@ -148,6 +151,7 @@ public final class Relay implements AutoCloseable {
         }
         this.delivery = LineDelivery.open(where);
         this.topic = options.topic;
+        this.bootstrap = options.bootstrap;
         this.identity = new LineIdentity(options.maxLineBytes);
         Path state = options.state != null ? options.state
                 : delivery.filePath().resolveSibling(delivery.filePath().getFileName() + ".relay-state");
@@ -222,8 +226,19 @@ public final class Relay implements AutoCloseable {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
         if (records.isEmpty()) {
             delivery.maintain();
+            if (consumer.assignment().isEmpty()) {
+                long since = System.nanoTime() - unassignedSince;
+                if (since > UNASSIGNED_WARNING.toNanos()) {
+                    warnings.warn("unassigned", "no partition of " + topic + " assigned for "
+                            + TimeUnit.NANOSECONDS.toSeconds(since) + " s: is a broker of " + bootstrap
+                            + " reachable, and the topic there?");
+                }
+            } else {
+                unassignedSince = System.nanoTime();
+            }
             return;
         }
+        unassignedSince = System.nanoTime();
         Map<TopicPartition, Long> first = new HashMap<>();
         Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
@@ -336,6 +351,9 @@ public final class Relay implements AutoCloseable {
         // start-up, every reconnect) would drown the relay's own, unless the operator asks for them.
         if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka") == null) {
             System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
+            // Its warning per connection attempt (every second while a broker is down) too: the
+            // relay says itself, once per interval, that it has nothing to consume from.
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient", "error");
         }
         Options options;
         try {
