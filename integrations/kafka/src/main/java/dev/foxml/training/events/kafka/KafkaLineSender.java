@@ -1,0 +1,356 @@
+package dev.foxml.training.events.kafka;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends encoded training-event lines to a Kafka topic: one record per line, the value the exact
+ * line without its newline, the key the emitter's id (so that one emitter's lines stay on one
+ * partition, in order). The producer is idempotent with {@code acks=all}, so a retry inside the
+ * client never writes a line twice.
+ *
+ * <p>{@link #send(String, List)} never blocks its caller longer than {@code max.block.ms}
+ * (default 5 s) in all: should the client wait that long (no broker reachable, its buffer full),
+ * the rest of the batch is reported failed at once instead of sent. Each line is then either
+ * confirmed by the broker or failed within {@code delivery.timeout.ms} (default 30 s), and
+ * {@link Sending#failed()} hands back the lines that were not confirmed, in order, for the caller
+ * to write to its fallback file.
+ *
+ * <p>Settings, in order of precedence: this builder, system properties
+ * ({@value KafkaSettings#BOOTSTRAP_PROPERTY}, {@value KafkaSettings#TOPIC_PROPERTY}, and
+ * {@code foxml.training.event.kafka.<producer setting>} for every other producer setting, SASL and
+ * SSL included), environment variables ({@value KafkaSettings#BOOTSTRAP_ENV},
+ * {@value KafkaSettings#TOPIC_ENV}, {@code FOXML_TRAINING_EVENT_KAFKA_<SETTING>}), defaults (topic
+ * {@value KafkaSettings#DEFAULT_TOPIC}). No setting's value is ever logged.
+ *
+ * <p>Thread-safe, as the Kafka producer is; meant for one writer thread.
+ */
+public final class KafkaLineSender implements AutoCloseable {
+    /** The system property naming the brokers ({@code host:port,...}). */
+    public static final String BOOTSTRAP_PROPERTY = KafkaSettings.BOOTSTRAP_PROPERTY;
+    /** The environment variable naming the brokers, when the property is not set. */
+    public static final String BOOTSTRAP_ENV = KafkaSettings.BOOTSTRAP_ENV;
+    /** The system property naming the topic. */
+    public static final String TOPIC_PROPERTY = KafkaSettings.TOPIC_PROPERTY;
+    /** The environment variable naming the topic, when the property is not set. */
+    public static final String TOPIC_ENV = KafkaSettings.TOPIC_ENV;
+    /** The topic unless configured otherwise. */
+    public static final String DEFAULT_TOPIC = KafkaSettings.DEFAULT_TOPIC;
+    /** {@code max.block.ms} unless configured otherwise. */
+    public static final Duration DEFAULT_MAX_BLOCK = Duration.ofSeconds(5);
+    /** {@code delivery.timeout.ms} unless configured otherwise. */
+    public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(30);
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String topic;
+    private final String bootstrap;
+    private final long maxBlockNanos;
+
+    private KafkaLineSender(Map<String, Object> config, String topic, String bootstrap, long maxBlockMillis) {
+        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        this.topic = topic;
+        this.bootstrap = bootstrap;
+        this.maxBlockNanos = TimeUnit.MILLISECONDS.toNanos(maxBlockMillis);
+    }
+
+    /** @return a builder that reads unset values from the process's system properties and environment */
+    public static Builder builder() {
+        return new Builder(KafkaSettings.ofProcess());
+    }
+
+    /** @return the topic lines are sent to */
+    public String topic() {
+        return topic;
+    }
+
+    /**
+     * Sends a batch of lines of one emitter. Returns once every line was handed to the client or
+     * reported failed, at most {@code max.block.ms} after the call; never throws for a broker
+     * problem (those are reported in the result).
+     *
+     * @param key the emitter's id: the record key of every line
+     * @param lines the encoded lines, each with or without its final newline (which is not sent)
+     * @return the batch's outcome, complete within {@code delivery.timeout.ms}
+     */
+    public Sending send(String key, List<byte[]> lines) {
+        Objects.requireNonNull(key, "key");
+        Sending sending = new Sending(lines);
+        byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        long start = System.nanoTime();
+        for (int i = 0; i < lines.size(); i++) {
+            byte[] line = lines.get(i);
+            if (sending.givenUp != null) {
+                sending.complete(i, sending.givenUp);
+                continue;
+            }
+            int length = line.length > 0 && line[line.length - 1] == '\n' ? line.length - 1 : line.length;
+            byte[] value = length == line.length ? line : Arrays.copyOf(line, length);
+            int index = i;
+            try {
+                producer.send(new ProducerRecord<>(topic, keyBytes, value),
+                        (metadata, error) -> sending.complete(index, error));
+            } catch (RuntimeException e) {
+                // Not an ApiException (those come through the callback): closed producer, bad record.
+                sending.complete(i, e);
+            }
+            Throwable early = sending.firstError();
+            if (early != null) {
+                // Failed before the send returned (no metadata within max.block.ms, topic unknown,
+                // not authorised): the rest of the batch would fail alike, one wait each.
+                sending.givenUp = early;
+            } else if (System.nanoTime() - start >= maxBlockNanos) {
+                sending.givenUp = new org.apache.kafka.common.errors.TimeoutException(
+                        "the producer blocked for max.block.ms in all; the rest of the batch was not sent");
+            }
+        }
+        return sending;
+    }
+
+    /**
+     * Sends whatever the client still holds, waiting at most {@code timeout}; lines not confirmed
+     * by then are reported failed through their {@link Sending}.
+     *
+     * @param timeout the longest wait
+     */
+    public void close(Duration timeout) {
+        producer.close(timeout);
+    }
+
+    /** Closes the client, waiting at most {@code max.block.ms} for lines it still holds. */
+    @Override
+    public void close() {
+        close(Duration.ofNanos(maxBlockNanos));
+    }
+
+    /** @return where lines go, without any setting that may be secret */
+    @Override
+    public String toString() {
+        return "KafkaLineSender[" + bootstrap + " topic " + topic + "]";
+    }
+
+    /**
+     * The outcome of one {@link #send(String, List)}: which lines the broker confirmed and which
+     * failed (broker down, topic missing, not authorised, ...). Complete when every line has one.
+     */
+    public static final class Sending {
+        private final List<byte[]> lines;
+        private final Throwable[] errors;
+        private final boolean[] done;
+        private final CountDownLatch outstanding;
+        private Throwable firstError;
+        Throwable givenUp;
+
+        Sending(List<byte[]> lines) {
+            this.lines = lines;
+            this.errors = new Throwable[lines.size()];
+            this.done = new boolean[lines.size()];
+            this.outstanding = new CountDownLatch(lines.size());
+        }
+
+        synchronized void complete(int index, Throwable error) {
+            if (done[index]) {
+                return;
+            }
+            done[index] = true;
+            errors[index] = error;
+            if (error != null && firstError == null) {
+                firstError = error;
+            }
+            outstanding.countDown();
+        }
+
+        synchronized Throwable firstError() {
+            return firstError;
+        }
+
+        /** @return the number of lines in the batch */
+        public int lines() {
+            return lines.size();
+        }
+
+        /** @return whether every line is confirmed or failed */
+        public boolean isDone() {
+            return outstanding.getCount() == 0;
+        }
+
+        /**
+         * Waits for every line to be confirmed or failed.
+         *
+         * @param timeout the longest wait
+         * @return whether the batch is complete
+         * @throws InterruptedException when interrupted while waiting
+         */
+        public boolean await(Duration timeout) throws InterruptedException {
+            return outstanding.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        /** @return the number of lines the broker confirmed so far */
+        public synchronized int confirmed() {
+            int n = 0;
+            for (int i = 0; i < done.length; i++) {
+                if (done[i] && errors[i] == null) {
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        /** @return the lines that failed so far, in the order they were given (the caller's arrays) */
+        public synchronized List<byte[]> failed() {
+            List<byte[]> failed = new ArrayList<>();
+            for (int i = 0; i < done.length; i++) {
+                if (done[i] && errors[i] != null) {
+                    failed.add(lines.get(i));
+                }
+            }
+            return Collections.unmodifiableList(failed);
+        }
+
+        /**
+         * @return why the first line failed, or null: the exception's class and message only
+         *     (never a setting or a line), for a warning
+         */
+        public synchronized String cause() {
+            return firstError == null ? null : firstError.getClass().getSimpleName() + ": " + firstError.getMessage();
+        }
+    }
+
+    /** Configures a {@link KafkaLineSender}; unset values come from properties, environment and defaults. */
+    public static final class Builder {
+        private final KafkaSettings settings;
+        private String bootstrap;
+        private String topic;
+        private final Map<String, String> producerSettings = new HashMap<>();
+
+        Builder(KafkaSettings settings) {
+            this.settings = settings;
+        }
+
+        /**
+         * @param bootstrap the brokers, {@code host:port[,host:port...]}
+         * @return this builder
+         */
+        public Builder bootstrap(String bootstrap) {
+            this.bootstrap = Objects.requireNonNull(bootstrap, "bootstrap");
+            return this;
+        }
+
+        /**
+         * @param topic the topic lines are sent to
+         * @return this builder
+         */
+        public Builder topic(String topic) {
+            this.topic = Objects.requireNonNull(topic, "topic");
+            return this;
+        }
+
+        /**
+         * A Kafka producer setting, over what properties and environment say.
+         *
+         * @param name the producer setting, e.g. {@code security.protocol} or {@code delivery.timeout.ms}
+         * @param value its value
+         * @return this builder
+         */
+        public Builder producerSetting(String name, String value) {
+            producerSettings.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Kafka producer settings, over what properties and environment say.
+         *
+         * @param settings producer setting names and values
+         * @return this builder
+         */
+        public Builder producerSettings(Map<String, String> settings) {
+            settings.forEach(this::producerSetting);
+            return this;
+        }
+
+        /**
+         * Validates the settings and creates the producer (which connects lazily).
+         *
+         * @return the sender
+         * @throws IllegalArgumentException when a setting is missing or unusable; the message
+         *     names it (never its value when it may be a secret) and the fix
+         */
+        public KafkaLineSender build() {
+            String servers = bootstrap != null ? bootstrap
+                    : settings.get(KafkaSettings.BOOTSTRAP_PROPERTY, KafkaSettings.BOOTSTRAP_ENV);
+            if (servers == null || servers.isBlank()) {
+                throw new IllegalArgumentException("no Kafka bootstrap address: call bootstrap(\"host:port\"), or set "
+                        + KafkaSettings.BOOTSTRAP_PROPERTY + " or " + KafkaSettings.BOOTSTRAP_ENV);
+            }
+            String name = topic != null ? topic : settings.get(KafkaSettings.TOPIC_PROPERTY, KafkaSettings.TOPIC_ENV);
+            if (name == null) {
+                name = KafkaSettings.DEFAULT_TOPIC;
+            }
+            if (name.isBlank()) {
+                throw new IllegalArgumentException((topic != null ? "topic(...)"
+                        : settings.origin(KafkaSettings.TOPIC_PROPERTY, KafkaSettings.TOPIC_ENV))
+                        + " is empty: name the topic, or leave it unset for " + KafkaSettings.DEFAULT_TOPIC);
+            }
+            Map<String, Object> config = new HashMap<>(settings.passThrough());
+            config.putAll(producerSettings);
+            require(config, ProducerConfig.ACKS_CONFIG, "all", "-1");
+            require(config, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+            config.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
+            config.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
+            config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+            config.put(ProducerConfig.ACKS_CONFIG, "all");
+            config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+            config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(DEFAULT_MAX_BLOCK.toMillis()));
+            config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                    Long.toString(DEFAULT_DELIVERY_TIMEOUT.toMillis()));
+            // request.timeout.ms + linger.ms must stay within delivery.timeout.ms (the client checks).
+            long delivery = millis(config, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG);
+            config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1, delivery / 3)));
+            config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+            config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "foxml-training-events");
+            long maxBlock = millis(config, ProducerConfig.MAX_BLOCK_MS_CONFIG);
+            try {
+                return new KafkaLineSender(config, name, servers, maxBlock);
+            } catch (org.apache.kafka.common.KafkaException e) {
+                // The client's own message names the setting; the cause may quote values, so it is left out.
+                throw new IllegalArgumentException("the Kafka producer settings are unusable: " + e.getMessage());
+            }
+        }
+
+        private static void require(Map<String, Object> config, String name, String... allowed) {
+            Object value = config.get(name);
+            if (value != null && !Arrays.asList(allowed).contains(value.toString().trim().toLowerCase(java.util.Locale.ROOT))) {
+                throw new IllegalArgumentException("the producer setting " + name + " is '" + value
+                        + "': training events need " + name + "=" + allowed[0]
+                        + " (no line lost or written twice by a retry); remove the setting");
+            }
+        }
+
+        private static long millis(Map<String, Object> config, String name) {
+            Object value = config.get(name);
+            try {
+                long ms = Long.parseLong(value.toString().trim());
+                if (ms < 0) {
+                    throw new NumberFormatException();
+                }
+                return ms;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("the producer setting " + name + " is '" + value
+                        + "': give a whole number of milliseconds");
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.foxml.training.events.kafka;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Where the Kafka settings come from: system properties {@code foxml.training.event.kafka.*},
+ * then environment variables {@code FOXML_TRAINING_EVENT_KAFKA_*} (the property name upper-cased,
+ * dots as underscores), then defaults. Every name other than {@code bootstrap} and {@code topic}
+ * is a Kafka client setting passed through as it is ({@code foxml.training.event.kafka.security.protocol}
+ * becomes {@code security.protocol}): SASL and SSL included. Values are never logged.
+ */
+final class KafkaSettings {
+    static final String PREFIX = "foxml.training.event.kafka.";
+    static final String ENV_PREFIX = "FOXML_TRAINING_EVENT_KAFKA_";
+    static final String BOOTSTRAP_PROPERTY = PREFIX + "bootstrap";
+    static final String BOOTSTRAP_ENV = ENV_PREFIX + "BOOTSTRAP";
+    static final String TOPIC_PROPERTY = PREFIX + "topic";
+    static final String TOPIC_ENV = ENV_PREFIX + "TOPIC";
+    static final String DEFAULT_TOPIC = "foxml.training.events";
+
+    private final Properties properties;
+    private final Map<String, String> environment;
+
+    KafkaSettings(Properties properties, Map<String, String> environment) {
+        this.properties = properties;
+        this.environment = environment;
+    }
+
+    /** @return the settings of this process (its system properties and environment) */
+    static KafkaSettings ofProcess() {
+        return new KafkaSettings(System.getProperties(), System.getenv());
+    }
+
+    /** @return the property's value, else the environment variable's, else null */
+    String get(String property, String env) {
+        String value = properties.getProperty(property);
+        return value != null ? value : environment.get(env);
+    }
+
+    /** @return where a value of {@link #get} came from, for error messages */
+    String origin(String property, String env) {
+        return properties.getProperty(property) != null ? "the system property " + property
+                : "the environment variable " + env;
+    }
+
+    /**
+     * @return the Kafka client settings passed through (environment first, properties over it),
+     *     without {@code bootstrap} and {@code topic}
+     */
+    Map<String, String> passThrough() {
+        Map<String, String> settings = new TreeMap<>();
+        for (Map.Entry<String, String> e : environment.entrySet()) {
+            String name = e.getKey();
+            if (name.startsWith(ENV_PREFIX) && !name.equals(BOOTSTRAP_ENV) && !name.equals(TOPIC_ENV)) {
+                settings.put(name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'),
+                        e.getValue());
+            }
+        }
+        for (String name : properties.stringPropertyNames()) {
+            if (name.startsWith(PREFIX) && !name.equals(BOOTSTRAP_PROPERTY) && !name.equals(TOPIC_PROPERTY)) {
+                settings.put(name.substring(PREFIX.length()), properties.getProperty(name));
+            }
+        }
+        return settings;
+    }
+}
