@@ -25,8 +25,12 @@ import java.util.function.Function;
  * {@code java}, same class path) whose events go there, and exits when the run is over.
  *
  * <pre>
- * Demo [--ansi | --plain] [trainer options, e.g. --rows 20000 --targets ret_5m,ret_1h]
+ * Demo [--ansi | --plain] [--trainer-class CLASS] [trainer options, e.g. --rows 20000 --targets ret_5m,ret_1h]
  * </pre>
+ *
+ * <p>{@code --trainer-class} runs another trainer's {@code main} instead (one of the framework
+ * examples, e.g. {@code dev.foxml.training.examples.frameworks.XGBoostExample}); it must accept
+ * {@code --run-id ID}.
  *
  * <p>The trainer's own output goes to {@code trainer.log} in that directory, so it does not
  * disturb the screen. Exits with 0 when the run completed with {@code success} and the trainer
@@ -61,18 +65,20 @@ public final class Demo {
 
     public static void main(String[] args) throws Exception {
         Boolean ansi = null;
+        String trainerClass = TrainerMain.class.getName();
         List<String> trainerArgs = new ArrayList<>();
-        for (String arg : args) {
-            switch (arg) {
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
                 case "--ansi" -> ansi = true;
                 case "--plain" -> ansi = false;
-                default -> trainerArgs.add(arg);
+                case "--trainer-class" -> trainerClass = i + 1 < args.length ? args[++i] : trainerClass;
+                default -> trainerArgs.add(args[i]);
             }
         }
         // Short on purpose: a Unix socket path may not exceed 107 bytes.
         Path directory = Files.createTempDirectory("foxml-demo-");
         Boolean chosen = ansi;
-        Outcome outcome = run(directory, System.getProperty("java.class.path"), trainerArgs,
+        Outcome outcome = run(directory, System.getProperty("java.class.path"), trainerClass, trainerArgs,
                 listening -> MonitorOutput.choose(chosen, listening));
 
         System.out.println();
@@ -101,6 +107,17 @@ public final class Demo {
     static Outcome run(Path directory, String classPath, List<String> trainerArgs,
                        Function<String, MonitorOutput> output)
             throws IOException, InterruptedException {
+        return run(directory, classPath, TrainerMain.class.getName(), trainerArgs, output);
+    }
+
+    /**
+     * As {@link #run(Path, String, List, Function)}, with another trainer.
+     *
+     * @param trainerClass the trainer's main class; it must accept {@code --run-id ID}
+     */
+    static Outcome run(Path directory, String classPath, String trainerClass, List<String> trainerArgs,
+                       Function<String, MonitorOutput> output)
+            throws IOException, InterruptedException {
         Path socket = directory.resolve("events.sock");
         Path file = directory.resolve("events.jsonl");
         Path log = directory.resolve("trainer.log");
@@ -111,7 +128,7 @@ public final class Demo {
         monitor.start();
         Process trainer;
         try {
-            trainer = launchTrainer(classPath, socket, file, log, runId, trainerArgs);
+            trainer = launchTrainer(classPath, trainerClass, socket, file, log, runId, trainerArgs);
         } catch (IOException e) {
             monitor.close();
             throw e;
@@ -167,15 +184,15 @@ public final class Demo {
         return new Outcome(monitor.state(), exitCode, log, file, stopping.getAsBoolean());
     }
 
-    private static Process launchTrainer(String classPath, Path socket, Path file, Path log, String runId,
-                                         List<String> trainerArgs) throws IOException {
+    private static Process launchTrainer(String classPath, String trainerClass, Path socket, Path file, Path log,
+                                         String runId, List<String> trainerArgs) throws IOException {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java,
                 "-cp", classPath,
                 "-Dfoxml.training.event.socket=" + socket,
                 "-Dfoxml.training.event.file=" + file,
-                TrainerMain.class.getName(), "--run-id", runId));
+                trainerClass, "--run-id", runId));
         command.addAll(trainerArgs);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
