@@ -236,7 +236,9 @@ public final class XGBoostTrainer {
                 if (eval != null) {
                     evalInfo = booster.evalSet(evalMats, evalNames, eval, out);
                     for (int i = 0; i < out.length; i++) {
-                        roundMetrics.put(evalNames[i] + "-" + eval.getMetric(), (double) out[i]);
+                        if (Float.isFinite(out[i])) {
+                            roundMetrics.put(evalNames[i] + "-" + eval.getMetric(), (double) out[i]);
+                        }
                     }
                 } else {
                     evalInfo = booster.evalSet(evalMats, evalNames, iter, out);
@@ -294,7 +296,8 @@ public final class XGBoostTrainer {
 
     /**
      * Reads XGBoost's evaluation line, {@code [3]\ttrain-auc:0.965\ttest-auc:0.946}, into name to
-     * value, with the full precision XGBoost printed (the float array it fills has less).
+     * value, with the full precision XGBoost printed (the float array it fills has less); a value
+     * that is not a finite number is left out.
      */
     static void parseEvalInfo(String evalInfo, Map<String, Double> into) {
         for (String pair : evalInfo.split("\t")) {
@@ -304,14 +307,14 @@ public final class XGBoostTrainer {
             }
             String name = pair.substring(0, colon).trim();
             String value = pair.substring(colon + 1).trim();
-            double parsed;
             try {
-                parsed = Double.parseDouble(value);
+                double parsed = Double.parseDouble(value);
+                if (Double.isFinite(parsed)) {
+                    into.put(name, parsed);
+                }
             } catch (NumberFormatException notANumber) {
-                // "nan", "-nan", "inf": no usable value this round (written as null).
-                parsed = Double.NaN;
+                // "nan", "-nan", "inf" (an AUC of a watch with one class): no value this round.
             }
-            into.put(name, parsed);
         }
     }
 
