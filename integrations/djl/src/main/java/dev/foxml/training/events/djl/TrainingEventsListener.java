@@ -221,11 +221,12 @@ public final class TrainingEventsListener implements TrainingListener {
 
     /** Percent of all epochs when their number is known, otherwise of the current epoch. */
     private double percent(int epochsFinished, double ofCurrentEpoch) {
+        // A dataset of unknown size gives no fraction: count the epoch as just begun.
+        double current = Double.isNaN(ofCurrentEpoch) ? 0.0 : ofCurrentEpoch;
         if (epochs > 0) {
-            double current = Double.isNaN(ofCurrentEpoch) ? 0.0 : ofCurrentEpoch;
             return Math.min(100.0, 100.0 * (epochsFinished + current) / epochs);
         }
-        return epochsFinished > 0 && ofCurrentEpoch == 0.0 ? 100.0 : 100.0 * ofCurrentEpoch;
+        return epochsFinished > 0 && ofCurrentEpoch == 0.0 ? 100.0 : 100.0 * current;
     }
 
     /**
