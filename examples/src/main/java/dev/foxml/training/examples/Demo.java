@@ -28,8 +28,12 @@ import java.util.stream.Stream;
  * {@code java}, same class path) whose events go there, and exits when the run is over.
  *
  * <pre>
- * Demo [--ansi | --plain] [--keep] [trainer options, e.g. --rows 20000 --targets ret_5m,ret_1h]
+ * Demo [--ansi | --plain] [--keep] [--trainer-class CLASS] [trainer options, e.g. --rows 20000 --targets ret_5m,ret_1h]
  * </pre>
+ *
+ * <p>{@code --trainer-class} runs another trainer's {@code main} instead (one of the framework
+ * examples, e.g. {@code dev.foxml.training.examples.frameworks.XGBoostExample}); it must accept
+ * {@code --run-id ID}.
  *
  * <p>The trainer's own output goes to {@code trainer.log} in that directory, so it does not
  * disturb the screen; when the run did not succeed its last lines are printed. The directory is
@@ -79,19 +83,22 @@ public final class Demo {
     public static void main(String[] args) throws Exception {
         Boolean ansi = null;
         boolean keep = Boolean.getBoolean(KEEP_PROPERTY);
+        String trainerClass = TrainerMain.class.getName();
         List<String> trainerArgs = new ArrayList<>();
-        for (String arg : args) {
-            switch (arg) {
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
                 case "--ansi" -> ansi = true;
                 case "--plain" -> ansi = false;
                 case "--keep" -> keep = true;
-                default -> trainerArgs.add(arg);
+                case "--trainer-class" -> trainerClass = i + 1 < args.length ? args[++i] : trainerClass;
+                default -> trainerArgs.add(args[i]);
             }
         }
         Boolean chosen = ansi;
         boolean kept = keep;
+        String trainer = trainerClass;
         Outcome outcome = inTemporaryDirectory(null, keep, directory -> run(directory,
-                System.getProperty("java.class.path"), trainerArgs, listening -> MonitorOutput.choose(chosen, listening)));
+                System.getProperty("java.class.path"), trainer, trainerArgs, listening -> MonitorOutput.choose(chosen, listening)));
 
         System.out.println();
         if (kept) {
@@ -176,6 +183,17 @@ public final class Demo {
     static Outcome run(Path directory, String classPath, List<String> trainerArgs,
                        Function<String, MonitorOutput> output)
             throws IOException, InterruptedException {
+        return run(directory, classPath, TrainerMain.class.getName(), trainerArgs, output);
+    }
+
+    /**
+     * As {@link #run(Path, String, List, Function)}, with another trainer.
+     *
+     * @param trainerClass the trainer's main class; it must accept {@code --run-id ID}
+     */
+    static Outcome run(Path directory, String classPath, String trainerClass, List<String> trainerArgs,
+                       Function<String, MonitorOutput> output)
+            throws IOException, InterruptedException {
         Path socket = directory.resolve("events.sock");
         Path file = directory.resolve("events.jsonl");
         Path log = directory.resolve("trainer.log");
@@ -186,7 +204,7 @@ public final class Demo {
         monitor.start();
         Process trainer;
         try {
-            trainer = launchTrainer(classPath, socket, file, log, runId, trainerArgs);
+            trainer = launchTrainer(classPath, trainerClass, socket, file, log, runId, trainerArgs);
         } catch (IOException e) {
             monitor.close();
             throw e;
@@ -242,15 +260,15 @@ public final class Demo {
         return new Outcome(monitor.state(), exitCode, log, file, stopping.getAsBoolean(), tail(log, LOG_TAIL));
     }
 
-    private static Process launchTrainer(String classPath, Path socket, Path file, Path log, String runId,
-                                         List<String> trainerArgs) throws IOException {
+    private static Process launchTrainer(String classPath, String trainerClass, Path socket, Path file, Path log,
+                                         String runId, List<String> trainerArgs) throws IOException {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java,
                 "-cp", classPath,
                 "-Dfoxml.training.event.socket=" + socket,
                 "-Dfoxml.training.event.file=" + file,
-                TrainerMain.class.getName(), "--run-id", runId));
+                trainerClass, "--run-id", runId));
         command.addAll(trainerArgs);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)

@@ -119,7 +119,7 @@ public final class IntelligentTrainer {
 
             TrainingEvents.emitTargetComplete(target.name(),
                     result.success() ? TargetStatus.SUCCESS : TargetStatus.FAILED,
-                    result.modelsTrained(), result.bestAuc());
+                    result.modelsTrained(), result.bestAuc(), result.metrics());
         }
 
         TrainingEvents.emitProgress(TRAINING, 100, null, total, total);

@@ -1,5 +1,6 @@
 package dev.foxml.training.examples.trainer;
 
+import dev.foxml.training.events.tribuo.TribuoTargetReport;
 import org.tribuo.Dataset;
 import org.tribuo.Model;
 import org.tribuo.Trainer;
@@ -57,28 +58,23 @@ final class TargetModels {
         TribuoDatasets binned = TribuoDatasets.binned(data, target, features, 0, fitRows, TREE_BINS);
         Label positive = new Label(target.positiveLabel());
 
-        Map<String, Double> aucByModel = new LinkedHashMap<>();
+        // The report ranks the models by the AUC of the positive label and gives target_complete's metrics.
+        TribuoTargetReport report = TribuoTargetReport.forTarget(target.name(), positive);
+        LabelEvaluator evaluator = new LabelEvaluator();
         Model<Label> regression = logisticRegression(config.sgdEpochs(), config.seed())
                 .train(standardised.rows(0, fitRows, "fitting rows"));
-        aucByModel.put("logistic_regression",
-                auc(regression, standardised.rows(fitRows, data.rows(), "test rows"), positive));
+        report.add("logistic_regression",
+                evaluator.evaluate(regression, standardised.rows(fitRows, data.rows(), "test rows")));
 
         Dataset<Label> fit = binned.rows(0, fitRows, "fitting rows, binned");
         Dataset<Label> test = binned.rows(fitRows, data.rows(), "test rows, binned");
         for (Map.Entry<String, Trainer<Label>> entry : forests().entrySet()) {
             Model<Label> model = entry.getValue().train(fit);
-            aucByModel.put(entry.getKey(), auc(model, test, positive));
+            report.add(entry.getKey(), evaluator.evaluate(model, test));
         }
-        String best = null;
-        double bestAuc = Double.NaN;
-        for (Map.Entry<String, Double> entry : aucByModel.entrySet()) {
-            if (best == null || entry.getValue() > bestAuc) {
-                best = entry.getKey();
-                bestAuc = entry.getValue();
-            }
-        }
-        return new TargetOutcome(target.name(), true, aucByModel.size(), bestAuc, best,
-                Collections.unmodifiableMap(aucByModel), features, null);
+        return new TargetOutcome(target.name(), true, report.modelsTrained(), report.bestAuc(), report.bestModel(),
+                Collections.unmodifiableMap(new LinkedHashMap<>(report.aucByModel())), features, null,
+                Collections.unmodifiableMap(report.metrics()));
     }
 
     /** The area under the ROC curve of the model's probability of {@code positive} on {@code test}. */
