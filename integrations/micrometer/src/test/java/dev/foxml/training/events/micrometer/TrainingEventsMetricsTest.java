@@ -94,7 +94,7 @@ class TrainingEventsMetricsTest {
             assertEquals(stats.invalidArguments(), count(registry, INVALID_ARGUMENTS));
             System.out.println("after a killed socket: " + stats);
 
-            assertEquals(11, registry.getMeters().size());
+            assertEquals(12, registry.getMeters().size());
             for (Meter meter : registry.getMeters()) {
                 assertEquals("metrics-run", meter.getId().getTag(TrainingEventsMetrics.RUN_ID_TAG), meter.getId().toString());
                 assertEquals("trainer", meter.getId().getTag("app"));
