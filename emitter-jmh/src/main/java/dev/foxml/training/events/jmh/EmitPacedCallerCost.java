@@ -14,8 +14,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 import static dev.foxml.training.events.jmh.BenchEvents.*;
@@ -53,8 +56,12 @@ import static dev.foxml.training.events.jmh.BenchEvents.*;
  * <p>Each sample includes JMH's two {@code System.nanoTime()} reads around the call (~35 ns
  * each on {@code kvm-clock}). The emitting threads' allocation is measured around every measured
  * call, outside the timing, and printed at the end of the trial ({@code [allocation]} line: the
- * calling threads must show 0 B/event). The run fails if any event was lost or went to the
- * fallback file.
+ * calling threads must show 0 B/event). Between those two readings JMH also records the sample:
+ * its {@code SampleBuffer} allocates a 4 KiB bucket array the first time an iteration's sample
+ * falls into a new range, on the calling thread. A call whose reading is a whole number of such
+ * arrays is counted as JMH's (printed apart, {@code [allocation] ... JMH's sample buffer}), not as
+ * the emit's; with few samples per iteration (1 s pacing) those arrays would otherwise read as
+ * kilobytes per event. The run fails if any event was lost or went to the fallback file.
  *
  * <p>Default run, about 45 s per (pause, thread count): the 100 ms and 1 s rows then rest on
  * ~400 and ~40 samples per thread; for their tails, run them longer
@@ -86,6 +93,29 @@ public abstract class EmitPacedCallerCost extends SocketEmitterState {
     static volatile DefaultTrainingEventEmitter currentEmitter;
     static volatile long currentPause;
     static volatile boolean currentSpinOnly;
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    /** What one of JMH's {@code SampleBuffer} bucket arrays ({@code new int[1024]}) takes on this JVM. */
+    static final long SAMPLE_BUCKET_BYTES = bucketBytes();
+    /** This trial's bytes attributed to JMH's sample buffer (see the class comment). */
+    static final LongAdder HARNESS_BYTES = new LongAdder();
+    static volatile int[] bucketSink;
+
+    private static long bucketBytes() {
+        THREADS.setThreadAllocatedMemoryEnabled(true);
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        bucketSink = new int[1024];
+        return THREADS.getCurrentThreadAllocatedBytes() - before;
+    }
+
+    /** After the trial: what was left out of the emitting threads' figure as JMH's own. */
+    @TearDown(Level.Trial)
+    public void printHarnessAllocation(BenchmarkParams params) {
+        System.out.printf("%n[allocation] %s, measured iterations: JMH's sample buffer on the emitting threads"
+                        + " %d B (whole %d B bucket arrays, left out of the emitting threads' figure)%n",
+                params.getBenchmark(), HARNESS_BYTES.sumThenReset(), SAMPLE_BUCKET_BYTES);
+    }
 
     private boolean warmedUp;
 
@@ -151,10 +181,20 @@ public abstract class EmitPacedCallerCost extends SocketEmitterState {
             allocatedAtStart = currentAllocation.start();
         }
 
-        /** Not measured: the call's allocation on this thread. */
+        /** Not measured: the call's allocation on this thread (JMH's sample buffer apart). */
         @TearDown(Level.Invocation)
         public void countAllocation() {
-            currentAllocation.end(allocatedAtStart, 1);
+            long start = allocatedAtStart;
+            if (start >= 0) {
+                long delta = THREADS.getCurrentThreadAllocatedBytes() - start;
+                long harness = delta > 0 && delta % SAMPLE_BUCKET_BYTES == 0 ? delta : 0;
+                if (harness != 0) {
+                    HARNESS_BYTES.add(harness);
+                }
+                currentAllocation.end(start + harness, 1);
+            } else {
+                currentAllocation.end(start, 1);
+            }
         }
     }
 
