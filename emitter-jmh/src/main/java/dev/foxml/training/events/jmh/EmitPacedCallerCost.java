@@ -188,10 +188,11 @@ public abstract class EmitPacedCallerCost extends SocketEmitterState {
             if (start >= 0) {
                 long delta = THREADS.getCurrentThreadAllocatedBytes() - start;
                 long harness = delta > 0 && delta % SAMPLE_BUCKET_BYTES == 0 ? delta : 0;
+                // Counted first: adding to a contended LongAdder may allocate its cells.
+                currentAllocation.end(start + harness, 1);
                 if (harness != 0) {
                     HARNESS_BYTES.add(harness);
                 }
-                currentAllocation.end(start + harness, 1);
             } else {
                 currentAllocation.end(start, 1);
             }
