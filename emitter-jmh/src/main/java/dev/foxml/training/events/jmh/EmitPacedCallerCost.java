@@ -18,6 +18,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -100,6 +101,9 @@ public abstract class EmitPacedCallerCost extends SocketEmitterState {
     static final long SAMPLE_BUCKET_BYTES = bucketBytes();
     /** This trial's bytes attributed to JMH's sample buffer (see the class comment). */
     static final LongAdder HARNESS_BYTES = new LongAdder();
+    /** This trial's measured calls that allocated anything (JMH's arrays apart), and the most one did. */
+    static final LongAdder ALLOCATING_CALLS = new LongAdder();
+    static final AtomicLong MOST_IN_ONE_CALL = new AtomicLong();
     static volatile int[] bucketSink;
 
     private static long bucketBytes() {
@@ -112,9 +116,11 @@ public abstract class EmitPacedCallerCost extends SocketEmitterState {
     /** After the trial: what was left out of the emitting threads' figure as JMH's own. */
     @TearDown(Level.Trial)
     public void printHarnessAllocation(BenchmarkParams params) {
-        System.out.printf("%n[allocation] %s, measured iterations: JMH's sample buffer on the emitting threads"
-                        + " %d B (whole %d B bucket arrays, left out of the emitting threads' figure)%n",
-                params.getBenchmark(), HARNESS_BYTES.sumThenReset(), SAMPLE_BUCKET_BYTES);
+        System.out.printf("%n[allocation] %s, measured iterations: %d calls allocated, at most %d B in one call"
+                        + " (a full ring spills into the overflow, which allocates); JMH's sample buffer on the"
+                        + " emitting threads %d B (whole %d B bucket arrays, left out of the emitting threads' figure)%n",
+                params.getBenchmark(), ALLOCATING_CALLS.sumThenReset(), MOST_IN_ONE_CALL.getAndSet(0),
+                HARNESS_BYTES.sumThenReset(), SAMPLE_BUCKET_BYTES);
     }
 
     private boolean warmedUp;
@@ -192,6 +198,9 @@ public abstract class EmitPacedCallerCost extends SocketEmitterState {
                 currentAllocation.end(start + harness, 1);
                 if (harness != 0) {
                     HARNESS_BYTES.add(harness);
+                } else if (delta > 0) {
+                    ALLOCATING_CALLS.increment();
+                    MOST_IN_ONE_CALL.accumulateAndGet(delta, Math::max);
                 }
             } else {
                 currentAllocation.end(start, 1);
