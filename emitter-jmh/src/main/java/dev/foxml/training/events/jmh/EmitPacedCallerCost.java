@@ -113,7 +113,12 @@ public abstract class EmitPacedCallerCost extends SocketEmitterState {
         return THREADS.getCurrentThreadAllocatedBytes() - before;
     }
 
-    /** After the trial: what was left out of the emitting threads' figure as JMH's own. */
+    /**
+     * After the trial: which calls allocated, and what was left out of the emitting threads'
+     * figure as JMH's own.
+     *
+     * @param params names the benchmark in the printed line
+     */
     @TearDown(Level.Trial)
     public void printHarnessAllocation(BenchmarkParams params) {
         System.out.printf("%n[allocation] %s, measured iterations: %d calls allocated, at most %d B in one call"
@@ -125,7 +130,10 @@ public abstract class EmitPacedCallerCost extends SocketEmitterState {
 
     private boolean warmedUp;
 
-    /** Once, before the first iteration: the emit path compiled, everything delivered. */
+    /**
+     * Before each iteration: publishes the trial's emitter and parameters to the trainer threads;
+     * once, before the first, compiles the emit path and waits until everything is delivered.
+     */
     @Setup(Level.Iteration)
     public void warmUpEmitPath() {
         if (!"auto".equals(waiting) && !"spin".equals(waiting)) {
@@ -208,7 +216,11 @@ public abstract class EmitPacedCallerCost extends SocketEmitterState {
         }
     }
 
-    /** One emit call: a training loop's progress (epoch, step, throughput), as a trainer sends per step. */
+    /**
+     * One emit call: a training loop's progress (epoch, step, throughput), as a trainer sends per step.
+     *
+     * @param trainer the calling thread's pacing and step
+     */
     @Benchmark
     public void emitProgress(Trainer trainer) {
         emitter.emitProgress(STAGE, PCT, null, 0, 0, EPOCH, trainer.step++, THROUGHPUT, null);

@@ -64,6 +64,11 @@ public class OutOfProcessIdleLatency {
     private long written;
     private long echoed;
 
+    /**
+     * Starts the reader process, then the emitter or the raw connection.
+     *
+     * @throws IOException when the reader process or the connection cannot be started
+     */
     @Setup(Level.Trial)
     public void start() throws IOException {
         if (!"emitter".equals(writer) && !"raw".equals(writer)) {
@@ -101,7 +106,11 @@ public class OutOfProcessIdleLatency {
         awaitEchoes(written);
     }
 
-    /** Not measured: every line written so far has been echoed, and the writer is asleep. */
+    /**
+     * Not measured: every line written so far has been echoed, and the writer is asleep.
+     *
+     * @throws IOException when the echoes cannot be read
+     */
     @Setup(Level.Invocation)
     public void waitUntilIdle() throws IOException {
         awaitEchoes(written);
@@ -117,7 +126,12 @@ public class OutOfProcessIdleLatency {
         }
     }
 
-    /** From the call (emit, or the raw write) until the reader process's echo of the line is back. */
+    /**
+     * From the call (emit, or the raw write) until the reader process's echo of the line is back.
+     *
+     * @return the lines echoed so far
+     * @throws IOException when the raw write or the echo fails
+     */
     @Benchmark
     public long emitToReader() throws IOException {
         written++;
@@ -135,6 +149,11 @@ public class OutOfProcessIdleLatency {
         return ++echoed;
     }
 
+    /**
+     * Fails unless every line was delivered and echoed; stops the writer and the reader process.
+     *
+     * @throws IOException when the echoes cannot be read or the connection not closed
+     */
     @TearDown(Level.Trial)
     public void stop() throws IOException {
         try {
