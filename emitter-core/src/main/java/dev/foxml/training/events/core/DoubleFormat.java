@@ -22,7 +22,11 @@ final class DoubleFormat {
     private DoubleFormat() {
     }
 
-    /** @return the number of bytes written at the start of {@code out} (at least 24 long), or -1 */
+    /**
+     * Returns the number of bytes written at the start of {@code out} (at least 24 long), or -1.
+     *
+     * @return the number of bytes written at the start of {@code out} (at least 24 long), or -1
+     */
     static int format(double value, byte[] out) {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             return -1;

@@ -176,7 +176,11 @@ final class FailoverDelivery {
                 + " (counted in stats().droppedUnwritable())");
     }
 
-    /** @return whether the socket took all of {@code bytes}; if not, delivery has moved to the file */
+    /**
+     * Returns whether the socket took all of {@code bytes}; if not, delivery has moved to the file.
+     *
+     * @return whether the socket took all of {@code bytes}; if not, delivery has moved to the file
+     */
     private boolean writeToSocket(ByteBuffer bytes) {
         while (true) {
             try {
@@ -401,6 +405,8 @@ final class FailoverDelivery {
     }
 
     /**
+     * Appends the lines to the file.
+     *
      * @return how many of the lines the file took whole (counted as written); the caller counts
      *         the rest as dropped unless the socket took them. A failure is counted and warned about.
      */

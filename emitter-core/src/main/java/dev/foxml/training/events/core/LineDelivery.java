@@ -47,12 +47,20 @@ public final class LineDelivery implements AutoCloseable {
         return new LineDelivery(settings.config());
     }
 
-    /** @return the bridge's socket this delivery writes to */
+    /**
+     * Returns the bridge's socket this delivery writes to.
+     *
+     * @return the bridge's socket this delivery writes to
+     */
     public Path socketPath() {
         return socketPath;
     }
 
-    /** @return the event file this delivery falls back to */
+    /**
+     * Returns the event file this delivery falls back to.
+     *
+     * @return the event file this delivery falls back to
+     */
     public Path filePath() {
         return filePath;
     }
@@ -71,7 +79,11 @@ public final class LineDelivery implements AutoCloseable {
         batch.lineEnded();
     }
 
-    /** @return the lines added since the last {@link #flush()} */
+    /**
+     * Returns the lines added since the last {@link #flush()}.
+     *
+     * @return the lines added since the last {@link #flush()}
+     */
     public int pendingLines() {
         return batch.lines();
     }
@@ -114,12 +126,20 @@ public final class LineDelivery implements AutoCloseable {
         delivery.maintain(System.nanoTime());
     }
 
-    /** @return whether the socket is connected now (lines go to the bridge, not to the file) */
+    /**
+     * Returns whether the socket is connected now (lines go to the bridge, not to the file).
+     *
+     * @return whether the socket is connected now (lines go to the bridge, not to the file)
+     */
     public boolean socketConnected() {
         return delivery.socketConnected();
     }
 
-    /** @return lines written to the socket, to the file (including replays), replayed and lost so far */
+    /**
+     * Returns lines written to the socket, to the file (including replays), replayed and lost so far.
+     *
+     * @return lines written to the socket, to the file (including replays), replayed and lost so far
+     */
     public EmitterStats stats() {
         return counters.snapshot();
     }

@@ -81,6 +81,8 @@ final class DeliveredSeqs {
     private long forgotten;
 
     /**
+     * Creates the state.
+     *
      * @param maxEmitters how many emitters are remembered at most
      * @param journalPath the state file, or null to keep the state in memory only
      */
@@ -395,12 +397,20 @@ final class DeliveredSeqs {
         }
     }
 
-    /** @return the emitters remembered now */
+    /**
+     * Returns the emitters remembered now.
+     *
+     * @return the emitters remembered now
+     */
     int emitters() {
         return emitters.size();
     }
 
-    /** @return emitters forgotten to keep within the bound */
+    /**
+     * Returns emitters forgotten to keep within the bound.
+     *
+     * @return emitters forgotten to keep within the bound
+     */
     long forgotten() {
         return forgotten;
     }

@@ -67,12 +67,20 @@ public final class KafkaLineSender implements AutoCloseable {
         this.maxBlockNanos = TimeUnit.MILLISECONDS.toNanos(maxBlockMillis);
     }
 
-    /** @return a builder that reads unset values from the process's system properties and environment */
+    /**
+     * Returns a builder that reads unset values from the process's system properties and environment.
+     *
+     * @return a builder that reads unset values from the process's system properties and environment
+     */
     public static Builder builder() {
         return new Builder(KafkaSettings.ofProcess());
     }
 
-    /** @return the topic lines are sent to */
+    /**
+     * Returns the topic lines are sent to.
+     *
+     * @return the topic lines are sent to
+     */
     public String topic() {
         return topic;
     }
@@ -136,7 +144,11 @@ public final class KafkaLineSender implements AutoCloseable {
         close(Duration.ofNanos(maxBlockNanos));
     }
 
-    /** @return where lines go, without any setting that may be secret */
+    /**
+     * Returns where lines go, without any setting that may be secret.
+     *
+     * @return where lines go, without any setting that may be secret
+     */
     @Override
     public String toString() {
         return "KafkaLineSender[" + bootstrap + " topic " + topic + "]";
@@ -177,12 +189,20 @@ public final class KafkaLineSender implements AutoCloseable {
             return firstError;
         }
 
-        /** @return the number of lines in the batch */
+        /**
+         * Returns the number of lines in the batch.
+         *
+         * @return the number of lines in the batch
+         */
         public int lines() {
             return lines.size();
         }
 
-        /** @return whether every line is confirmed or failed */
+        /**
+         * Returns whether every line is confirmed or failed.
+         *
+         * @return whether every line is confirmed or failed
+         */
         public boolean isDone() {
             return outstanding.getCount() == 0;
         }
@@ -198,7 +218,11 @@ public final class KafkaLineSender implements AutoCloseable {
             return outstanding.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
         }
 
-        /** @return the number of lines the broker confirmed so far */
+        /**
+         * Returns the number of lines the broker confirmed so far.
+         *
+         * @return the number of lines the broker confirmed so far
+         */
         public synchronized int confirmed() {
             int n = 0;
             for (int i = 0; i < done.length; i++) {
@@ -209,7 +233,11 @@ public final class KafkaLineSender implements AutoCloseable {
             return n;
         }
 
-        /** @return the lines that failed so far, in the order they were given (the caller's arrays) */
+        /**
+         * Returns the lines that failed so far, in the order they were given (the caller's arrays).
+         *
+         * @return the lines that failed so far, in the order they were given (the caller's arrays)
+         */
         public synchronized List<byte[]> failed() {
             List<byte[]> failed = new ArrayList<>();
             for (int i = 0; i < done.length; i++) {
@@ -221,6 +249,8 @@ public final class KafkaLineSender implements AutoCloseable {
         }
 
         /**
+         * Why the first line failed.
+         *
          * @return why the first line failed, or null: the exception's class and message only
          *     (never a setting or a line), for a warning
          */
@@ -241,6 +271,8 @@ public final class KafkaLineSender implements AutoCloseable {
         }
 
         /**
+         * The Kafka brokers to send to, over what properties and environment say.
+         *
          * @param bootstrap the brokers, {@code host:port[,host:port...]}
          * @return this builder
          */
@@ -250,6 +282,8 @@ public final class KafkaLineSender implements AutoCloseable {
         }
 
         /**
+         * The topic, over what properties and environment say (default {@code foxml.training.events}).
+         *
          * @param topic the topic lines are sent to
          * @return this builder
          */

@@ -29,24 +29,38 @@ final class KafkaSettings {
         this.environment = environment;
     }
 
-    /** @return the settings of this process (its system properties and environment) */
+    /**
+     * Returns the settings of this process (its system properties and environment).
+     *
+     * @return the settings of this process (its system properties and environment)
+     */
     static KafkaSettings ofProcess() {
         return new KafkaSettings(System.getProperties(), System.getenv());
     }
 
-    /** @return the property's value, else the environment variable's, else null */
+    /**
+     * Returns the property's value, else the environment variable's, else null.
+     *
+     * @return the property's value, else the environment variable's, else null
+     */
     String get(String property, String env) {
         String value = properties.getProperty(property);
         return value != null ? value : environment.get(env);
     }
 
-    /** @return where a value of {@link #get} came from, for error messages */
+    /**
+     * Returns where a value of {@link #get} came from, for error messages.
+     *
+     * @return where a value of {@link #get} came from, for error messages
+     */
     String origin(String property, String env) {
         return properties.getProperty(property) != null ? "the system property " + property
                 : "the environment variable " + env;
     }
 
     /**
+     * The Kafka client settings passed through.
+     *
      * @return the Kafka client settings passed through (environment first, properties over it),
      *     without {@code bootstrap} and {@code topic}
      */

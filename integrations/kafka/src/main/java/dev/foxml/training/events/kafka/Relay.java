@@ -337,7 +337,11 @@ public final class Relay implements AutoCloseable {
         seqs.close();
     }
 
-    /** @return a one-line summary of the counters, for the log */
+    /**
+     * Returns a one-line summary of the counters, for the log.
+     *
+     * @return a one-line summary of the counters, for the log
+     */
     String summary() {
         return "delivered " + delivered + ", duplicates dropped " + duplicates + ", late " + late
                 + ", bad records skipped " + badRecords + ", retries " + retries + ", failed commits " + commitFailures;
