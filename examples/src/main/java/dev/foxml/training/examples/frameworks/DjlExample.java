@@ -66,6 +66,7 @@ public final class DjlExample {
         try (TrainingRun run = TrainingEvents.start(runId)) {
             try {
                 train(rows, epochs);
+                run.markSucceeded();
             } catch (Exception | Error e) {
                 run.fail(e);
                 System.err.println("run " + runId + " failed: " + e);

@@ -68,6 +68,7 @@ public final class XGBoostExample {
         try (TrainingRun run = TrainingEvents.start(runId)) {
             try {
                 train(run.emitter(), rows, rounds);
+                run.markSucceeded();
             } catch (Exception | Error e) {
                 run.fail(e);
                 System.err.println("run " + runId + " failed: " + e);
