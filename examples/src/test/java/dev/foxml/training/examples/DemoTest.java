@@ -59,6 +59,22 @@ class DemoTest {
         assertFalse(outcome.trainerLogTail().isEmpty(), "the log's tail was read before the directory went");
     }
 
+    /** The framework demo's trainer, as {@code exec:exec@xgboost-demo} starts it, ends its run in success. */
+    @Test
+    void theXGBoostExampleReportsASuccessfulRunToTheMonitor() throws Exception {
+        Demo.Outcome outcome = Demo.inTemporaryDirectory(dir, false, directory -> Demo.run(directory,
+                trainerClassPath(), dev.foxml.training.examples.frameworks.XGBoostExample.class.getName(),
+                List.of("--rows", "3000", "--rounds", "15"), listening -> new QuietOutput()));
+
+        MonitorState state = outcome.state();
+        assertTrue(outcome.success(), () -> "trainer exit " + outcome.trainerExitCode() + ", status "
+                + state.finalStatus() + "; log: " + outcome.trainerLogTail());
+        assertEquals("success", state.finalStatus());
+        assertFalse(state.completedTargets().isEmpty(), "targets reported");
+        assertEquals(0, state.errorCount());
+        assertEquals(0, state.malformed(), "every line emitter-core wrote parsed");
+    }
+
     @Test
     void removesItsDirectoryWithWhatIsInItEvenWhenTheRunFailsUnlessAskedToKeepIt() throws Exception {
         Path[] used = new Path[2];
