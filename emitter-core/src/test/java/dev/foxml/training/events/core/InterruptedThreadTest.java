@@ -9,19 +9,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -155,7 +147,7 @@ class InterruptedThreadTest {
     @MethodSource("modesAndBigSizes")
     void flagSetWhileWaitingForTheReaderLosesNothing(String mode, int n) throws Exception {
         boolean sync = mode.equals("sync");
-        try (GatedServer server = new GatedServer(socketPath())) {
+        try (LineServer server = LineServer.gated(socketPath())) {
             Outcome outcome = new Outcome();
             CountDownLatch emitted = new CountDownLatch(1);
             Thread trainer = new Thread(() -> {
@@ -193,7 +185,7 @@ class InterruptedThreadTest {
                 // keep the flag; the calls are checked from flush() on.
                 assertTrue(emitted.getCount() == 0);
             }
-            assertDeliveredOnce(outcome, server.lines, n, mode + " interrupted while waiting");
+            assertDeliveredOnce(outcome, server, n, mode + " interrupted while waiting");
         }
     }
 
@@ -334,75 +326,5 @@ class InterruptedThreadTest {
             }
         }
         throw new AssertionError("seq " + seq + " was not delivered");
-    }
-
-    /**
-     * A Unix socket server that accepts at once but reads only once {@link #open()} is called, so
-     * that the emitter's writes wait for room for as long as the test wants. JDK channels, like
-     * {@link LineServer}.
-     */
-    private static final class GatedServer implements AutoCloseable {
-        final List<String> lines = new CopyOnWriteArrayList<>();
-        private final ServerSocketChannel server;
-        private final CountDownLatch gate = new CountDownLatch(1);
-        private final List<SocketChannel> connections = new CopyOnWriteArrayList<>();
-
-        GatedServer(Path path) throws IOException {
-            Files.deleteIfExists(path);
-            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(path));
-            Thread acceptor = new Thread(this::accept, "gated-server-accept");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        void open() {
-            gate.countDown();
-        }
-
-        private void accept() {
-            while (server.isOpen()) {
-                try {
-                    SocketChannel c = server.accept();
-                    connections.add(c);
-                    Thread reader = new Thread(() -> read(c), "gated-server-read");
-                    reader.setDaemon(true);
-                    reader.start();
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        }
-
-        private void read(SocketChannel c) {
-            try {
-                gate.await();
-                ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
-                java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
-                while (c.read(buf) >= 0) {
-                    buf.flip();
-                    while (buf.hasRemaining()) {
-                        byte b = buf.get();
-                        pending.write(b);
-                        if (b == '\n') {
-                            lines.add(pending.toString(StandardCharsets.UTF_8));
-                            pending.reset();
-                        }
-                    }
-                    buf.clear();
-                }
-            } catch (IOException | InterruptedException closed) {
-                // the test is over
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            gate.countDown();
-            server.close();
-            for (SocketChannel c : connections) {
-                c.close();
-            }
-        }
     }
 }

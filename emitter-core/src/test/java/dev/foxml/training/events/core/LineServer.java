@@ -23,6 +23,8 @@ import java.util.function.BooleanSupplier;
 final class LineServer implements AutoCloseable {
     private final Path path;
     private final boolean reads;
+    /** Held closed until {@link #open()}: the read loops wait on it (a bridge that starts reading late). */
+    private final java.util.concurrent.CountDownLatch gate;
     private final ServerSocketChannel server;
     private final List<SocketChannel> connections = new CopyOnWriteArrayList<>();
     private final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -31,9 +33,10 @@ final class LineServer implements AutoCloseable {
     /** Set by kill(): a connection the acceptor is just taking must be closed too. */
     private boolean killed;
 
-    private LineServer(Path path, boolean reads) throws IOException {
+    private LineServer(Path path, boolean reads, boolean gated) throws IOException {
         this.path = path;
         this.reads = reads;
+        this.gate = new java.util.concurrent.CountDownLatch(gated ? 1 : 0);
         Files.deleteIfExists(path);
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(path));
@@ -44,12 +47,25 @@ final class LineServer implements AutoCloseable {
 
     /** A server that reads every line sent to it. */
     static LineServer reading(Path path) throws IOException {
-        return new LineServer(path, true);
+        return new LineServer(path, true, false);
     }
 
     /** A server that accepts connections and never reads from them (a hung bridge). */
     static LineServer stalled(Path path) throws IOException {
-        return new LineServer(path, false);
+        return new LineServer(path, false, false);
+    }
+
+    /**
+     * A server that accepts connections at once but reads from them only once {@link #open()} is
+     * called, so that a writer waits for room for as long as the test wants.
+     */
+    static LineServer gated(Path path) throws IOException {
+        return new LineServer(path, true, true);
+    }
+
+    /** Lets a {@link #gated} server start reading. */
+    void open() {
+        gate.countDown();
     }
 
     private void acceptLoop() {
@@ -79,6 +95,7 @@ final class LineServer implements AutoCloseable {
         ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
         java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
         try {
+            gate.await();
             while (c.read(buf) >= 0) {
                 buf.flip();
                 while (buf.hasRemaining()) {
@@ -91,7 +108,7 @@ final class LineServer implements AutoCloseable {
                 }
                 buf.clear();
             }
-        } catch (IOException closed) {
+        } catch (IOException | InterruptedException closed) {
             // connection closed by kill() or by the client
         }
         if (pending.size() > 0) {
@@ -150,6 +167,7 @@ final class LineServer implements AutoCloseable {
         synchronized (this) {
             killed = true;
         }
+        gate.countDown();
         server.close();
         for (SocketChannel c : connections) {
             c.close();
