@@ -63,15 +63,14 @@ public final class DjlExample {
             }
         }
         System.out.println("training run " + runId);
-        try (TrainingRun run = TrainingEvents.start(runId)) {
-            try {
-                train(rows, epochs);
-                run.markSucceeded();
-            } catch (Exception | Error e) {
-                run.fail(e);
-                System.err.println("run " + runId + " failed: " + e);
-                System.exit(1);
-            }
+        int trainRows = rows;
+        int trainEpochs = epochs;
+        try {
+            // success when it returns; an error event and "failed" when it throws (rethrown here)
+            TrainingEvents.run(runId, () -> train(trainRows, trainEpochs));
+        } catch (Exception | Error e) {
+            System.err.println("run " + runId + " failed: " + e);
+            System.exit(1);
         }
         System.exit(0);
     }

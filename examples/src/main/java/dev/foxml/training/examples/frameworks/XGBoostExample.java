@@ -2,7 +2,6 @@ package dev.foxml.training.examples.frameworks;
 
 import dev.foxml.training.events.TrainingEventEmitter;
 import dev.foxml.training.events.TrainingEvents;
-import dev.foxml.training.events.TrainingRun;
 import dev.foxml.training.events.xgboost4j.XGBoostTrainer;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
@@ -65,15 +64,14 @@ public final class XGBoostExample {
             }
         }
         System.out.println("training run " + runId);
-        try (TrainingRun run = TrainingEvents.start(runId)) {
-            try {
-                train(run.emitter(), rows, rounds);
-                run.markSucceeded();
-            } catch (Exception | Error e) {
-                run.fail(e);
-                System.err.println("run " + runId + " failed: " + e);
-                System.exit(1);
-            }
+        int trainRows = rows;
+        int trainRounds = rounds;
+        try {
+            // success when it returns; an error event and "failed" when it throws (rethrown here)
+            TrainingEvents.run(runId, () -> train(TrainingEvents.current(), trainRows, trainRounds));
+        } catch (Exception | Error e) {
+            System.err.println("run " + runId + " failed: " + e);
+            System.exit(1);
         }
         System.exit(0);
     }
