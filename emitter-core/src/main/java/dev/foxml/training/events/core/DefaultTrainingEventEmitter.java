@@ -1,5 +1,24 @@
 package dev.foxml.training.events.core;
 
+import dev.foxml.training.events.core.config.EmitterConfig;
+import dev.foxml.training.events.core.delivery.BatchBuffer;
+import dev.foxml.training.events.core.delivery.FailoverDelivery;
+import dev.foxml.training.events.core.delivery.FileTransport;
+import dev.foxml.training.events.core.delivery.SocketConnector;
+import dev.foxml.training.events.core.delivery.SocketTransport;
+import dev.foxml.training.events.core.encode.ArgumentProblems;
+import dev.foxml.training.events.core.encode.EventEncoder;
+import dev.foxml.training.events.core.encode.RunInfo;
+import dev.foxml.training.events.core.queue.EventSlot;
+import dev.foxml.training.events.core.queue.EventType;
+import dev.foxml.training.events.core.queue.ProducerLock;
+import dev.foxml.training.events.core.support.Counters;
+import dev.foxml.training.events.core.support.EmitterIds;
+import dev.foxml.training.events.core.support.LogOutput;
+import dev.foxml.training.events.core.support.MicrosClock;
+import dev.foxml.training.events.core.support.RateLimitedLog;
+import dev.foxml.training.events.core.support.Uninterruptibly;
+
 import dev.foxml.training.events.EmitterStats;
 import dev.foxml.training.events.RunStatus;
 import dev.foxml.training.events.TargetStatus;

@@ -1,5 +1,15 @@
 package dev.foxml.training.events.core;
 
+import dev.foxml.training.events.core.config.EmitterConfig;
+import dev.foxml.training.events.core.delivery.BatchBuffer;
+import dev.foxml.training.events.core.delivery.FailoverDelivery;
+import dev.foxml.training.events.core.delivery.FileTransport;
+import dev.foxml.training.events.core.delivery.SocketConnector;
+import dev.foxml.training.events.core.delivery.SocketTransport;
+import dev.foxml.training.events.core.support.Counters;
+import dev.foxml.training.events.core.support.LogOutput;
+import dev.foxml.training.events.core.support.RateLimitedLog;
+
 import dev.foxml.training.events.EmitterStats;
 
 import java.nio.file.Path;

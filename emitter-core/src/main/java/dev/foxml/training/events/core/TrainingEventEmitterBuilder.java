@@ -1,5 +1,8 @@
 package dev.foxml.training.events.core;
 
+import dev.foxml.training.events.core.config.EmitterConfig;
+import dev.foxml.training.events.core.encode.ArgumentProblems;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -68,28 +71,28 @@ public final class TrainingEventEmitterBuilder {
      */
     public static final Duration MAX_HEARTBEAT = Duration.ofHours(24);
 
-    final String runId;
+    public final String runId;
     Path socketPath;
     Path filePath;
     Boolean synchronous;
     Boolean journal;
-    int queueCapacity = 8192;
-    int overflowCapacity = 262_144;
-    Duration maxEmitBlock = Duration.ofMillis(20);
-    Duration writeTimeout = Duration.ofMillis(250);
-    Duration reconnectMin = Duration.ofMillis(100);
-    Duration reconnectMax = Duration.ofSeconds(2);
-    int replayBytes = 1 << 20;
-    Duration flushTimeout = Duration.ofSeconds(5);
-    Duration closeTimeout = Duration.ofSeconds(3);
-    boolean shutdownHook = true;
-    int maxStringChars = 4096;
-    boolean strict;
-    Duration warningInterval = Duration.ofSeconds(30);
+    public int queueCapacity = 8192;
+    public int overflowCapacity = 262_144;
+    public Duration maxEmitBlock = Duration.ofMillis(20);
+    public Duration writeTimeout = Duration.ofMillis(250);
+    public Duration reconnectMin = Duration.ofMillis(100);
+    public Duration reconnectMax = Duration.ofSeconds(2);
+    public int replayBytes = 1 << 20;
+    public Duration flushTimeout = Duration.ofSeconds(5);
+    public Duration closeTimeout = Duration.ofSeconds(3);
+    public boolean shutdownHook = true;
+    public int maxStringChars = 4096;
+    public boolean strict;
+    public Duration warningInterval = Duration.ofSeconds(30);
     String worker;
     java.util.Map<String, String> tags;
-    java.util.Map<String, Object> params;
-    boolean runStartEvent = true;
+    public java.util.Map<String, Object> params;
+    public boolean runStartEvent = true;
     Duration heartbeatInterval;
     UnaryOperator<String> environment = System::getenv;
     UnaryOperator<String> properties = System::getProperty;

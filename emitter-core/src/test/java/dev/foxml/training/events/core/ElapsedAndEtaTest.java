@@ -1,5 +1,11 @@
 package dev.foxml.training.events.core;
 
+import dev.foxml.training.events.core.delivery.BatchBuffer;
+import dev.foxml.training.events.core.encode.EventEncoder;
+import dev.foxml.training.events.core.encode.RunInfo;
+import dev.foxml.training.events.core.queue.EventSlot;
+import dev.foxml.training.events.core.queue.EventType;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.foxml.training.events.RunStatus;
 import org.junit.jupiter.api.Test;

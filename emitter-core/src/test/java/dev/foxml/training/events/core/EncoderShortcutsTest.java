@@ -1,5 +1,14 @@
 package dev.foxml.training.events.core;
 
+import dev.foxml.training.events.core.delivery.BatchBuffer;
+import dev.foxml.training.events.core.encode.DoubleFormat;
+import dev.foxml.training.events.core.encode.EventEncoder;
+import dev.foxml.training.events.core.encode.LiteralCache;
+import dev.foxml.training.events.core.encode.RunInfo;
+import dev.foxml.training.events.core.encode.TimestampFormat;
+import dev.foxml.training.events.core.queue.EventSlot;
+import dev.foxml.training.events.core.queue.EventType;
+
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;

@@ -1,5 +1,8 @@
 package dev.foxml.training.events.core;
 
+import dev.foxml.training.events.core.config.EmitterConfig;
+import dev.foxml.training.events.core.delivery.FileTransport;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.foxml.training.events.EmitterStats;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,9 @@
 package dev.foxml.training.events.core;
 
+import dev.foxml.training.events.core.delivery.OwnerCheck;
+import dev.foxml.training.events.core.delivery.SocketConnector;
+import dev.foxml.training.events.core.delivery.SocketTransport;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.foxml.training.events.EmitterStats;
 import org.junit.jupiter.api.AfterEach;

@@ -1,5 +1,7 @@
 package dev.foxml.training.events.core;
 
+import dev.foxml.training.events.core.delivery.OwnerCheck;
+
 import dev.foxml.training.events.EmitterStats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

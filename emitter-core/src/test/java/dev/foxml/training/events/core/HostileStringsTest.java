@@ -1,5 +1,7 @@
 package dev.foxml.training.events.core;
 
+import dev.foxml.training.events.core.encode.EventEncoder;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.foxml.training.events.RunStatus;
 import dev.foxml.training.events.TargetStatus;

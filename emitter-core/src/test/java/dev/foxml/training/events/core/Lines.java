@@ -1,5 +1,9 @@
 package dev.foxml.training.events.core;
 
+import dev.foxml.training.events.core.delivery.BatchBuffer;
+import dev.foxml.training.events.core.encode.EventEncoder;
+import dev.foxml.training.events.core.queue.EventSlot;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.nio.ByteBuffer;

@@ -1,5 +1,7 @@
 package dev.foxml.training.events.core;
 
+import dev.foxml.training.events.core.support.LogOutput;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,7 @@
 package dev.foxml.training.events.core;
 
+import dev.foxml.training.events.core.queue.ProducerLock;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.foxml.training.events.core;
 
+import dev.foxml.training.events.core.support.LogOutput;
+
 import dev.foxml.training.events.EmitterStats;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

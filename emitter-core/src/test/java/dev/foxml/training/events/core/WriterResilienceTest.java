@@ -1,5 +1,8 @@
 package dev.foxml.training.events.core;
 
+import dev.foxml.training.events.core.config.EmitterConfig;
+import dev.foxml.training.events.core.delivery.FileTransport;
+
 import dev.foxml.training.events.RunStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

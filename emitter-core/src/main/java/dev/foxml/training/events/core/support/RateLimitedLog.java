@@ -1,4 +1,4 @@
-package dev.foxml.training.events.core;
+package dev.foxml.training.events.core.support;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * interval, with how many were suppressed since. Messages never contain event contents. Each
  * instance writes under one logger name (see {@link LogOutput}).
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
     private final long intervalNanos;
     private final String logger;
     private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
@@ -19,17 +19,17 @@ final class RateLimitedLog {
     }
 
     /** A log of the trainer-facing concerns ({@link LogOutput#EMITTER}). */
-    RateLimitedLog(long intervalNanos) {
+    public RateLimitedLog(long intervalNanos) {
         this(intervalNanos, LogOutput.EMITTER);
     }
 
-    RateLimitedLog(long intervalNanos, String logger) {
+    public RateLimitedLog(long intervalNanos, String logger) {
         this.intervalNanos = intervalNanos;
         this.logger = logger;
     }
 
     /** A log with the same interval under another logger name, with windows of its own. */
-    RateLimitedLog named(String otherLogger) {
+    public RateLimitedLog named(String otherLogger) {
         return new RateLimitedLog(intervalNanos, otherLogger);
     }
 
@@ -38,20 +38,20 @@ final class RateLimitedLog {
     }
 
     /** An informational line, never suppressed: for what happens rarely (where events go). */
-    void info(String message) {
+    public void info(String message) {
         LogOutput.info(logger, message);
     }
 
-    boolean debugEnabled() {
+    public boolean debugEnabled() {
         return LogOutput.debugEnabled(logger);
     }
 
-    void debug(String message) {
+    public void debug(String message) {
         LogOutput.debug(logger, message);
     }
 
     /** Logs {@code message} unless a warning of the same kind was logged within the interval. */
-    void warn(String kind, String message) {
+    public void warn(String kind, String message) {
         if (tryAcquire(kind)) {
             log(kind, message);
         }
@@ -61,7 +61,7 @@ final class RateLimitedLog {
      * Whether a warning of this kind may be logged now (and if so, the interval starts again).
      * Lets a caller skip building a message that would be suppressed anyway.
      */
-    boolean tryAcquire(String kind) {
+    public boolean tryAcquire(String kind) {
         Window w = windows.computeIfAbsent(kind, k -> new Window());
         long now = System.nanoTime();
         long next = w.nextAllowed.get();
@@ -73,7 +73,7 @@ final class RateLimitedLog {
     }
 
     /** Logs a warning whose {@link #tryAcquire(String)} succeeded, noting how many were suppressed. */
-    void log(String kind, String message) {
+    public void log(String kind, String message) {
         Window w = windows.get(kind);
         long suppressed = w == null ? 0 : w.suppressed.getAndSet(0);
         String text = suppressed == 0 ? message
@@ -82,7 +82,7 @@ final class RateLimitedLog {
     }
 
     /** Logs once per kind for the life of this log. */
-    void warnOnce(String message) {
+    public void warnOnce(String message) {
         Window w = windows.computeIfAbsent("once:" + message, k -> new Window());
         if (w.nextAllowed.compareAndSet(Long.MIN_VALUE, Long.MAX_VALUE)) {
             LogOutput.warn(logger, message);

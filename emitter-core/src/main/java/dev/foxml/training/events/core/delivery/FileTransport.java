@@ -1,4 +1,6 @@
-package dev.foxml.training.events.core;
+package dev.foxml.training.events.core.delivery;
+
+import dev.foxml.training.events.core.TrainingEventEmitterBuilder;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -51,9 +53,9 @@ import java.util.function.LongConsumer;
  *
  * <p>Thread-safe: the writer thread and, when the queue overflows, callers append through it.
  */
-final class FileTransport {
+public final class FileTransport {
     /** How often, at most, the path is looked at again: a rename or delete is noticed this soon. */
-    static final long CHECK_MILLIS = 20;
+    public static final long CHECK_MILLIS = 20;
     private static final long CHECK_NANOS = CHECK_MILLIS * 1_000_000L;
     /** Rounds of waiting for other processes' appends in flight before a partial last line counts as torn. */
     private static final int PARTIAL_LINE_ROUNDS = 3;
@@ -94,7 +96,7 @@ final class FileTransport {
     private long orphanFrom;
     private LongConsumer linesLost = lines -> { };
 
-    FileTransport(Path path) {
+    public FileTransport(Path path) {
         this.path = path;
     }
 
@@ -117,7 +119,7 @@ final class FileTransport {
      *         lines reached the file, and whether the disk is full
      * @throws IOException when the file cannot be opened; the message says why
      */
-    synchronized void append(ByteBuffer batch) throws IOException {
+    public synchronized void append(ByteBuffer batch) throws IOException {
         ensureOpen();
         int start = batch.position();
         try {
@@ -592,7 +594,7 @@ final class FileTransport {
         return true;
     }
 
-    synchronized void close() {
+    public synchronized void close() {
         closeQuietly();
         FileChannel deleted = orphan;
         if (deleted != null) {

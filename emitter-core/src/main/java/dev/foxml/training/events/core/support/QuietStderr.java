@@ -1,4 +1,4 @@
-package dev.foxml.training.events.core;
+package dev.foxml.training.events.core.support;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -16,11 +16,11 @@ import java.util.function.Supplier;
  * someone else replaced it meanwhile (theirs is then left in place; the filter passes
  * everything through once the call is over).
  */
-final class QuietStderr {
+public final class QuietStderr {
     private QuietStderr() {
     }
 
-    static <T> T call(Supplier<T> body) {
+    public static <T> T call(Supplier<T> body) {
         PrintStream original = System.err;
         Thread quiet = Thread.currentThread();
         boolean[] active = {true};

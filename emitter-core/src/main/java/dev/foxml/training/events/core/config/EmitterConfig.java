@@ -1,36 +1,38 @@
-package dev.foxml.training.events.core;
+package dev.foxml.training.events.core.config;
+
+import dev.foxml.training.events.core.TrainingEventEmitterBuilder;
 
 import java.nio.file.Path;
 import java.time.Duration;
 
 /** What {@link TrainingEventEmitterBuilder} settled on: immutable, validated. */
-final class EmitterConfig {
-    final String runId;
-    final Path socketPath;
-    final Path filePath;
-    final boolean synchronous;
-    final boolean journal;
-    final int queueCapacity;
-    final int overflowCapacity;
-    final Duration maxEmitBlock;
-    final Duration writeTimeout;
-    final Duration reconnectMin;
-    final Duration reconnectMax;
-    final int replayBytes;
-    final Duration flushTimeout;
-    final Duration closeTimeout;
-    final boolean shutdownHook;
-    final int maxStringChars;
-    final boolean strict;
-    final Duration warningInterval;
-    final String worker;
-    final java.util.Map<String, String> tags;
+public final class EmitterConfig {
+    public final String runId;
+    public final Path socketPath;
+    public final Path filePath;
+    public final boolean synchronous;
+    public final boolean journal;
+    public final int queueCapacity;
+    public final int overflowCapacity;
+    public final Duration maxEmitBlock;
+    public final Duration writeTimeout;
+    public final Duration reconnectMin;
+    public final Duration reconnectMax;
+    public final int replayBytes;
+    public final Duration flushTimeout;
+    public final Duration closeTimeout;
+    public final boolean shutdownHook;
+    public final int maxStringChars;
+    public final boolean strict;
+    public final Duration warningInterval;
+    public final String worker;
+    public final java.util.Map<String, String> tags;
     /** Hyperparameters for run_start in the caller's order, or null for none. */
-    final java.util.Map<String, Object> params;
-    final boolean runStartEvent;
-    final Duration heartbeatInterval;
+    public final java.util.Map<String, Object> params;
+    public final boolean runStartEvent;
+    public final Duration heartbeatInterval;
 
-    EmitterConfig(TrainingEventEmitterBuilder b, Path socketPath, Path filePath, boolean synchronous,
+    public EmitterConfig(TrainingEventEmitterBuilder b, Path socketPath, Path filePath, boolean synchronous,
                   boolean journal, String worker, java.util.Map<String, String> tags, Duration heartbeatInterval) {
         this.worker = worker;
         this.tags = tags;

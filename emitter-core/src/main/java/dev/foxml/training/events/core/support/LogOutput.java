@@ -1,4 +1,4 @@
-package dev.foxml.training.events.core;
+package dev.foxml.training.events.core.support;
 
 import org.slf4j.LoggerFactory;
 
@@ -16,18 +16,18 @@ import java.util.ServiceLoader;
  * <p>The logger names, one per concern, all under {@value #ROOT}, are listed in
  * {@code docs/logging.md}.
  */
-final class LogOutput {
+public final class LogOutput {
     /** The parent of every logger of the emitter. */
     static final String ROOT = "dev.foxml.training.events";
     /** Where events go (socket, file), and problems delivering them. */
-    static final String DELIVERY = ROOT + ".delivery";
+    public static final String DELIVERY = ROOT + ".delivery";
     /** What the trainer's calls cost: invalid arguments, full queues, flush and close. */
     static final String EMITTER = ROOT + ".emitter";
     /** The host, once per process: junixsocket's native library, the process's user. */
-    static final String PLATFORM = ROOT + ".platform";
+    public static final String PLATFORM = ROOT + ".platform";
 
     /** The prefix of lines written to standard error when SLF4J has no provider. */
-    static final String STDERR_PREFIX = "[foxml-training-events] WARNING: ";
+    public static final String STDERR_PREFIX = "[foxml-training-events] WARNING: ";
 
     private LogOutput() {
     }
@@ -37,7 +37,7 @@ final class LogOutput {
         static final boolean SLF4J = slf4jHasProvider();
     }
 
-    static void warn(String logger, String message) {
+    public static void warn(String logger, String message) {
         try {
             if (Binding.SLF4J) {
                 LoggerFactory.getLogger(logger).warn(message);
@@ -83,7 +83,7 @@ final class LogOutput {
      * {@code ConnectException: Connection refused}. I/O exceptions carry paths and system error
      * texts, never event content.
      */
-    static String cause(Throwable t) {
+    public static String cause(Throwable t) {
         String name = t.getClass().getSimpleName();
         if (name.isEmpty()) {
             name = t.getClass().getName();

@@ -1,4 +1,8 @@
-package dev.foxml.training.events.core;
+package dev.foxml.training.events.core.encode;
+
+import dev.foxml.training.events.core.delivery.BatchBuffer;
+import dev.foxml.training.events.core.queue.EventSlot;
+import dev.foxml.training.events.core.queue.EventType;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -18,11 +22,11 @@ import java.io.IOException;
  * <p>One generator and its buffers are kept for the encoder's life: encoding allocates nothing
  * for the common values. Not thread-safe: one encoder per writing thread.
  */
-final class EventEncoder {
-    static final String TRUNCATION_MARKER = "...[truncated]";
+public final class EventEncoder {
+    public static final String TRUNCATION_MARKER = "...[truncated]";
     static final String UNKNOWN = "unknown";
     /** Longest metric name, tag key or tag value (unless maxStringChars is shorter): keeps the documented line bound true. */
-    static final int MAX_NAME_CHARS = 128;
+    public static final int MAX_NAME_CHARS = 128;
     /** An ETA from less than a second of a stage is noise, not an estimate. */
     static final long MIN_ETA_BASIS_MICROS = 1_000_000L;
 
@@ -119,11 +123,11 @@ final class EventEncoder {
     private double lastItems = Double.NaN;
     private long lastItemsMicros;
 
-    EventEncoder(String runId, int maxStringChars, BatchBuffer out) {
+    public EventEncoder(String runId, int maxStringChars, BatchBuffer out) {
         this(runId, null, new RunInfo(0, java.util.Map.of()), maxStringChars, out);
     }
 
-    EventEncoder(String runId, String worker, RunInfo run, int maxStringChars, BatchBuffer out) {
+    public EventEncoder(String runId, String worker, RunInfo run, int maxStringChars, BatchBuffer out) {
         this.maxStringChars = maxStringChars;
         this.out = out;
         this.run = run;
@@ -150,7 +154,7 @@ final class EventEncoder {
     }
 
     /** Problems in hyperparameter names and values, for the emitter to count once at start. */
-    int paramProblems() {
+    public int paramProblems() {
         int problems = run.paramProblems | nameProblems(run.paramNames);
         for (Object v : run.paramValues) {
             if (v instanceof String) {
@@ -162,7 +166,7 @@ final class EventEncoder {
     }
 
     /** Problems in tag keys and values, for the emitter to count once at start. */
-    int tagProblems() {
+    public int tagProblems() {
         int problems = nameProblems(run.tagNames);
         for (String v : run.tagValues) {
             if (v != null) {
@@ -220,7 +224,7 @@ final class EventEncoder {
      * @return the slot's argument problems, including those found while encoding; -1 when the
      *     line could not be encoded at all (nothing was appended)
      */
-    int encode(EventSlot e) {
+    public int encode(EventSlot e) {
         int start = out.size();
         try {
             int problems = writeEvent(e);

@@ -1,19 +1,19 @@
-package dev.foxml.training.events.core;
+package dev.foxml.training.events.core.encode;
 
 /**
  * Formats epoch microseconds as {@code 2026-01-21T12:34:56.123456+00:00} (what Python's
  * {@code datetime.now(timezone.utc).isoformat()} prints) into a reusable byte array (ASCII), by hand:
  * {@code DateTimeFormatter} allocates on every call. Not thread-safe; one per encoder.
  */
-final class TimestampFormat {
-    static final int LENGTH = 32;
+public final class TimestampFormat {
+    public static final int LENGTH = 32;
     private static final long SECONDS_PER_DAY = 86_400L;
 
     private final byte[] bytes = new byte[LENGTH];
     private long cachedDay = Long.MIN_VALUE;
     private long cachedSecond = Long.MIN_VALUE;
 
-    TimestampFormat() {
+    public TimestampFormat() {
         bytes[4] = '-';
         bytes[7] = '-';
         bytes[10] = 'T';
@@ -26,7 +26,7 @@ final class TimestampFormat {
     }
 
     /** Formats and returns the shared buffer, valid until the next call; always {@link #LENGTH} bytes. */
-    byte[] format(long epochMicros) {
+    public byte[] format(long epochMicros) {
         long epochSecond = Math.floorDiv(epochMicros, 1_000_000L);
         int micros = (int) (epochMicros - epochSecond * 1_000_000L);
         if (epochSecond != cachedSecond) {

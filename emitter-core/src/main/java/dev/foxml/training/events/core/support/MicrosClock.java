@@ -1,4 +1,4 @@
-package dev.foxml.training.events.core;
+package dev.foxml.training.events.core.support;
 
 import java.time.Instant;
 
@@ -8,7 +8,7 @@ import java.time.Instant;
  * so the time is a wall-clock base plus {@code System.nanoTime()} elapsed since it. The writer
  * thread calls {@link #resync()} about once a second so that the clock follows NTP adjustments.
  */
-final class MicrosClock {
+public final class MicrosClock {
 
     private static final class Base {
         final long wallMicros;
@@ -22,16 +22,16 @@ final class MicrosClock {
 
     private volatile Base base;
 
-    MicrosClock() {
+    public MicrosClock() {
         resync();
     }
 
-    long nowMicros() {
+    public long nowMicros() {
         Base b = base;
         return b.wallMicros + (System.nanoTime() - b.nanos) / 1_000L;
     }
 
-    void resync() {
+    public void resync() {
         Instant now = Instant.now();
         long nanos = System.nanoTime();
         base = new Base(now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000, nanos);

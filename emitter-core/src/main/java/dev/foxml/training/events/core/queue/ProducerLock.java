@@ -1,4 +1,6 @@
-package dev.foxml.training.events.core;
+package dev.foxml.training.events.core.queue;
+
+import dev.foxml.training.events.core.support.Uninterruptibly;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -15,7 +17,7 @@ import java.lang.invoke.VarHandle;
  * <p>Not reentrant, not fair: the holder never waits for another thread, and it is held so
  * briefly that a waiter's next attempt almost always finds it free.
  */
-final class ProducerLock {
+public final class ProducerLock {
     private static final int SPINS = 64;
     private static final int YIELDS = 64;
     private static final long PARK_NANOS = 20_000;
@@ -32,7 +34,7 @@ final class ProducerLock {
     /** 1 while held. */
     private volatile int state;
 
-    void lock() {
+    public void lock() {
         if (!STATE.compareAndSet(this, 0, 1)) {
             waitAndLock();
         }
@@ -59,7 +61,7 @@ final class ProducerLock {
      * A volatile write, so a full fence: what the emitting thread reads after unlocking (whether
      * the writer sleeps) cannot be read before the slot it published is visible.
      */
-    void unlock() {
+    public void unlock() {
         state = 0;
     }
 }

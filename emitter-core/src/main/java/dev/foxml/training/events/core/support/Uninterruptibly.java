@@ -1,4 +1,4 @@
-package dev.foxml.training.events.core;
+package dev.foxml.training.events.core.support;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -10,12 +10,12 @@ import java.util.concurrent.locks.LockSupport;
  * here lasts as long as for any thread, bounded by its own deadline, and leaves the interrupt
  * flag set when it was set before or arrived meanwhile: it is the trainer's, never ours to clear.
  */
-final class Uninterruptibly {
+public final class Uninterruptibly {
     private Uninterruptibly() {
     }
 
     /** {@link LockSupport#parkNanos(Object, long)}, also for an interrupted thread. */
-    static void parkNanos(Object blocker, long nanos) {
+    public static void parkNanos(Object blocker, long nanos) {
         boolean interrupted = Thread.interrupted();
         LockSupport.parkNanos(blocker, nanos);
         if (interrupted) {
@@ -28,7 +28,7 @@ final class Uninterruptibly {
      *
      * @return whether it ended
      */
-    static boolean join(Thread thread, long timeoutNanos) {
+    public static boolean join(Thread thread, long timeoutNanos) {
         long deadline = System.nanoTime() + timeoutNanos;
         boolean interrupted = false;
         try {

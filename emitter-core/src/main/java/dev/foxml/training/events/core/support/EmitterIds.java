@@ -1,4 +1,4 @@
-package dev.foxml.training.events.core;
+package dev.foxml.training.events.core.support;
 
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link ThreadLocalRandom}: not cryptographic, but distinct within a JVM and, with
  * overwhelming likelihood, between processes.
  */
-final class EmitterIds {
+public final class EmitterIds {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     private static final AtomicLong FALLBACK_COUNTER = new AtomicLong();
 
@@ -27,11 +27,11 @@ final class EmitterIds {
     }
 
     /** A new random id: 16 lowercase hex characters. */
-    static String random() {
+    public static String random() {
         return hex(randomBits());
     }
 
-    static String hex(long bits) {
+    public static String hex(long bits) {
         char[] chars = new char[16];
         for (int i = 15; i >= 0; i--) {
             chars[i] = HEX[(int) (bits & 0xF)];
@@ -64,7 +64,7 @@ final class EmitterIds {
         return fallbackBits();
     }
 
-    static long fallbackBits() {
+    public static long fallbackBits() {
         long pid;
         try {
             pid = ProcessHandle.current().pid();

@@ -1,4 +1,4 @@
-package dev.foxml.training.events.core;
+package dev.foxml.training.events.core.delivery;
 
 import java.nio.ByteBuffer;
 
@@ -8,11 +8,11 @@ import java.nio.ByteBuffer;
  * the file as well: possible duplicates, told apart by their {@code seq}, instead of a silent gap.
  * The capacity is at least the socket's send buffer, the most the kernel can hold unread.
  */
-final class ReplayBuffer {
+public final class ReplayBuffer {
     private final byte[] ring;
     private long written;
 
-    ReplayBuffer(int capacity) {
+    public ReplayBuffer(int capacity) {
         ring = new byte[capacity];
     }
 

@@ -1,4 +1,4 @@
-package dev.foxml.training.events.core;
+package dev.foxml.training.events.core.encode;
 
 import com.fasterxml.jackson.core.SerializableString;
 
@@ -18,15 +18,15 @@ import java.util.Arrays;
  *
  * <p>Either fixed (a cached literal) or refilled for every value (numbers); not thread-safe.
  */
-final class AsciiBytes implements SerializableString {
+public final class AsciiBytes implements SerializableString {
     final byte[] bytes;
     int length;
 
-    AsciiBytes(int capacity) {
+    public AsciiBytes(int capacity) {
         this.bytes = new byte[capacity];
     }
 
-    AsciiBytes(byte[] bytes) {
+    public AsciiBytes(byte[] bytes) {
         this.bytes = bytes;
         this.length = bytes.length;
     }

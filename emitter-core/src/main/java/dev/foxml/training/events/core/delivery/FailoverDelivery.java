@@ -1,4 +1,8 @@
-package dev.foxml.training.events.core;
+package dev.foxml.training.events.core.delivery;
+
+import dev.foxml.training.events.core.support.Counters;
+import dev.foxml.training.events.core.support.LogOutput;
+import dev.foxml.training.events.core.support.RateLimitedLog;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,7 +25,7 @@ import java.nio.channels.ClosedByInterruptException;
  * closes that channel: the call is retried on a new one, for the file from the first line not
  * written whole, for the socket with the whole batch (see {@link #writeToSocket}).
  */
-final class FailoverDelivery {
+public final class FailoverDelivery {
     private static final long PEER_CHECK_NANOS = 100_000_000L;
     /** How often an unchanged failure to connect is warned about again while it lasts. */
     static final long CONNECT_WARNING_REPEAT_NANOS = java.util.concurrent.TimeUnit.HOURS.toNanos(1);
@@ -54,13 +58,13 @@ final class FailoverDelivery {
     /** Events dropped while the file's disk was full, not yet reported in a warning. */
     private long lostToFullDisk;
     /** {@link #CONNECT_WARNING_REPEAT_NANOS}; shorter in a test that watches the repeats. */
-    long connectWarningRepeatNanos = CONNECT_WARNING_REPEAT_NANOS;
+    public long connectWarningRepeatNanos = CONNECT_WARNING_REPEAT_NANOS;
     /** Whether this deliver() cleared the interrupt flag of the delivering thread: set again on return. */
     private boolean interruptCleared;
     /** When this deliver() stops retrying calls cut short by interrupts (0: none cut short yet). */
     private long interruptedRetryUntil;
 
-    FailoverDelivery(SocketTransport socket, FileTransport file, boolean journal, int minReplayBytes,
+    public FailoverDelivery(SocketTransport socket, FileTransport file, boolean journal, int minReplayBytes,
                      long reconnectMinNanos, long reconnectMaxNanos, Counters counters, RateLimitedLog log) {
         this.socket = socket;
         this.file = file;
@@ -75,12 +79,12 @@ final class FailoverDelivery {
         file.onLinesLost(this::linesLostInDeletedFile);
     }
 
-    boolean socketConnected() {
+    public boolean socketConnected() {
         return socket.isConnected();
     }
 
     /** When the next attempt to (re)connect is due, for the writer to wake up in time. */
-    long nextConnectAttemptNanos() {
+    public long nextConnectAttemptNanos() {
         return nextConnectAttempt;
     }
 
@@ -90,7 +94,7 @@ final class FailoverDelivery {
      * most every {@value #PEER_CHECK_NANOS} ns: the check allocates on junixsocket (its selector),
      * and a writer that falls idle between bursts many times a second would pay it every time.
      */
-    void maintain(long now) {
+    public void maintain(long now) {
         if (socket.isConnected()) {
             if (now - lastPeerCheck >= PEER_CHECK_NANOS) {
                 lastPeerCheck = now;
@@ -108,7 +112,7 @@ final class FailoverDelivery {
      * delivering thread's interrupt flag is the same on return as on entry (or set, if it was
      * interrupted meanwhile), and no interrupt closes a channel for later batches.
      */
-    void deliver(BatchBuffer batch) {
+    public void deliver(BatchBuffer batch) {
         interruptCleared = Thread.interrupted();
         interruptedRetryUntil = 0;
         try {
@@ -486,7 +490,7 @@ final class FailoverDelivery {
         return n;
     }
 
-    void close() {
+    public void close() {
         socket.close();
         file.close();
     }

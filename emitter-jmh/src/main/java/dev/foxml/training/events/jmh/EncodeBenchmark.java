@@ -1,4 +1,11 @@
-package dev.foxml.training.events.core;
+package dev.foxml.training.events.jmh;
+
+import dev.foxml.training.events.core.delivery.BatchBuffer;
+import dev.foxml.training.events.core.encode.EventEncoder;
+import dev.foxml.training.events.core.encode.RunInfo;
+import dev.foxml.training.events.core.queue.EventSlot;
+import dev.foxml.training.events.core.queue.EventType;
+import dev.foxml.training.events.core.support.MicrosClock;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -17,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * What the writer thread spends turning one event into its line: {@link EventEncoder} into a
  * {@link BatchBuffer} that is cleared before every operation, one benchmark per event type.
- * (In this package because both classes are package-private in {@code emitter-core}.)
+ * (Both are internal to {@code emitter-core}: public in a package its module does not export.)
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -1,4 +1,7 @@
-package dev.foxml.training.events.core;
+package dev.foxml.training.events.core.delivery;
+
+import dev.foxml.training.events.core.support.LogOutput;
+import dev.foxml.training.events.core.support.QuietStderr;
 
 import org.newsclub.net.unix.AFSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
@@ -22,10 +25,10 @@ import java.nio.file.attribute.UserPrincipal;
  * the user of the process that called {@code listen}), so that events are not sent to a socket
  * another user bound first in a shared directory.
  */
-abstract class SocketConnector {
+public abstract class SocketConnector {
 
     /** Connects, or throws; the channel returned is connected and blocking. */
-    abstract SocketChannel connect(Path path) throws IOException;
+    public abstract SocketChannel connect(Path path) throws IOException;
 
     /**
      * Who the listening peer of a channel from {@link #connect(Path)} runs as, when that is not
@@ -35,13 +38,13 @@ abstract class SocketConnector {
      *     available (see {@link #hasPeerCredentials()}); otherwise a description such as
      *     {@code "uid 65534"} or {@code "user nobody"} for the warning
      */
-    abstract String foreignPeer(SocketChannel channel, long ownUid);
+    public abstract String foreignPeer(SocketChannel channel, long ownUid);
 
     /** Whether {@link #foreignPeer} can tell at all on this platform. */
-    abstract boolean hasPeerCredentials();
+    public abstract boolean hasPeerCredentials();
 
     /** Which implementation this is, for diagnostics. */
-    abstract String name();
+    public abstract String name();
 
     /** Whether the uid warning was logged: once per process, as the uid does not change. */
     private static final java.util.concurrent.atomic.AtomicBoolean UID_WARNED =
@@ -52,7 +55,7 @@ abstract class SocketConnector {
      * call in a process tries junixsocket (its library loads at most once per process) and logs
      * why it cannot be used, once, in one line.
      */
-    static SocketConnector best() {
+    public static SocketConnector best() {
         if (OwnerCheck.ownUid() == OwnerCheck.UNKNOWN && UID_WARNED.compareAndSet(false, true)) {
             LogOutput.warn(LogOutput.PLATFORM, "cannot tell which user this process runs as: a socket or event"
                     + " file of another user in a shared directory is not refused");
@@ -153,9 +156,9 @@ abstract class SocketConnector {
         }
     }
 
-    static final class Junixsocket extends SocketConnector {
+    public static final class Junixsocket extends SocketConnector {
         @Override
-        SocketChannel connect(Path path) throws IOException {
+        public SocketChannel connect(Path path) throws IOException {
             AFUNIXSocketChannel channel = AFUNIXSocketChannel.open();
             try {
                 channel.connect(AFUNIXSocketAddress.of(path));
@@ -167,7 +170,7 @@ abstract class SocketConnector {
         }
 
         @Override
-        String foreignPeer(SocketChannel channel, long ownUid) {
+        public String foreignPeer(SocketChannel channel, long ownUid) {
             long uid;
             try {
                 uid = ((AFUNIXSocketChannel) channel).getPeerCredentials().getUid();
@@ -178,12 +181,12 @@ abstract class SocketConnector {
         }
 
         @Override
-        boolean hasPeerCredentials() {
+        public boolean hasPeerCredentials() {
             return true;
         }
 
         @Override
-        String name() {
+        public String name() {
             return "junixsocket";
         }
     }
@@ -193,7 +196,7 @@ abstract class SocketConnector {
      * (Linux and macOS); as a user principal, not a uid, so they are compared with the principal
      * of this process's uid. Where the option is missing, only the socket file's owner is checked.
      */
-    static final class Jdk extends SocketConnector {
+    public static final class Jdk extends SocketConnector {
         private final Object peerCredentials = peerCredentialsOption();
         private volatile UserPrincipal own;
         private volatile long ownFor = OwnerCheck.UNKNOWN;
@@ -208,7 +211,7 @@ abstract class SocketConnector {
 
         @Override
         @SuppressWarnings("unchecked")
-        String foreignPeer(SocketChannel channel, long ownUid) {
+        public String foreignPeer(SocketChannel channel, long ownUid) {
             if (peerCredentials == null || ownUid == OwnerCheck.UNKNOWN) {
                 return null;
             }
@@ -238,7 +241,7 @@ abstract class SocketConnector {
         }
 
         @Override
-        boolean hasPeerCredentials() {
+        public boolean hasPeerCredentials() {
             if (peerCredentials == null) {
                 return false;
             }
@@ -250,7 +253,7 @@ abstract class SocketConnector {
         }
 
         @Override
-        SocketChannel connect(Path path) throws IOException {
+        public SocketChannel connect(Path path) throws IOException {
             SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             try {
                 channel.connect(UnixDomainSocketAddress.of(path));
@@ -262,7 +265,7 @@ abstract class SocketConnector {
         }
 
         @Override
-        String name() {
+        public String name() {
             return "jdk";
         }
     }

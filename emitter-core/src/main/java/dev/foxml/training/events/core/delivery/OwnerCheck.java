@@ -1,4 +1,4 @@
-package dev.foxml.training.events.core;
+package dev.foxml.training.events.core.delivery;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +16,7 @@ import java.util.List;
  *
  * <p>Runs when a file is opened or a socket connected, never per write.
  */
-final class OwnerCheck {
+public final class OwnerCheck {
     /** The uid could not be found: ownership checks are skipped (warned once per emitter). */
     static final long UNKNOWN = -1;
 
@@ -26,7 +26,7 @@ final class OwnerCheck {
     }
 
     /** The effective uid of this process, or {@link #UNKNOWN}. */
-    static long ownUid() {
+    public static long ownUid() {
         return OWN_UID;
     }
 
@@ -34,7 +34,7 @@ final class OwnerCheck {
      * The uid owning {@code path} itself (a symbolic link is not followed), or {@link #UNKNOWN}
      * when the file system has no uids.
      */
-    static long ownerUid(Path path, LinkOption... options) throws IOException {
+    public static long ownerUid(Path path, LinkOption... options) throws IOException {
         try {
             Object uid = Files.getAttribute(path, "unix:uid", options);
             return uid instanceof Integer ? Integer.toUnsignedLong((Integer) uid) : UNKNOWN;
@@ -85,7 +85,7 @@ final class OwnerCheck {
     }
 
     /** A file or socket belongs to another user: nothing is written to it. */
-    static final class NotOwnedException extends IOException {
+    public static final class NotOwnedException extends IOException {
         NotOwnedException(String message) {
             super(message);
         }

@@ -1,4 +1,4 @@
-package dev.foxml.training.events.core;
+package dev.foxml.training.events.core.delivery;
 
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -8,11 +8,11 @@ import java.nio.ByteBuffer;
  * socket and file channels write it without copying it into a temporary one; it grows (rarely)
  * when a batch holds a line longer than what is left.
  */
-final class BatchBuffer extends OutputStream {
+public final class BatchBuffer extends OutputStream {
     private ByteBuffer buffer;
     private int lines;
 
-    BatchBuffer(int initialCapacity) {
+    public BatchBuffer(int initialCapacity) {
         buffer = ByteBuffer.allocateDirect(initialCapacity);
     }
 
@@ -38,20 +38,20 @@ final class BatchBuffer extends OutputStream {
         }
     }
 
-    int size() {
+    public int size() {
         return buffer.position();
     }
 
-    int lines() {
+    public int lines() {
         return lines;
     }
 
-    void lineEnded() {
+    public void lineEnded() {
         lines++;
     }
 
     /** Forgets what was written since {@code position} (a line whose encoding failed). */
-    void truncate(int position) {
+    public void truncate(int position) {
         buffer.position(position);
     }
 
@@ -60,12 +60,12 @@ final class BatchBuffer extends OutputStream {
      * {@link #clear()}, nothing may be encoded into it; {@link ByteBuffer#rewind()} starts the
      * same bytes over (for the file, after a socket took only part of them).
      */
-    ByteBuffer flipForWrite() {
+    public ByteBuffer flipForWrite() {
         buffer.flip();
         return buffer;
     }
 
-    void clear() {
+    public void clear() {
         buffer.clear();
         lines = 0;
     }

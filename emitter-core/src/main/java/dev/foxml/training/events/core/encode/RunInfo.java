@@ -1,4 +1,6 @@
-package dev.foxml.training.events.core;
+package dev.foxml.training.events.core.encode;
+
+import dev.foxml.training.events.core.support.EmitterIds;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +12,7 @@ import java.util.Map;
  * Facts about this process for the {@code run_start} event, gathered once at start. The host
  * name comes from the kernel or the environment, never from DNS, which can hang for seconds.
  */
-final class RunInfo {
+public final class RunInfo {
     final long pid;
     final String host;
     final String jvmVersion;
@@ -27,11 +29,11 @@ final class RunInfo {
     /** What converting the values found ({@link ArgumentProblems} bits): a toString that threw, a NaN. */
     final int paramProblems;
 
-    RunInfo(long startMicros, Map<String, String> tags) {
+    public RunInfo(long startMicros, Map<String, String> tags) {
         this(startMicros, tags, null, EmitterIds.random());
     }
 
-    RunInfo(long startMicros, Map<String, String> tags, Map<String, ?> params, String emitterId) {
+    public RunInfo(long startMicros, Map<String, String> tags, Map<String, ?> params, String emitterId) {
         this.emitterId = emitterId;
         this.pid = ProcessHandle.current().pid();
         this.host = hostName();

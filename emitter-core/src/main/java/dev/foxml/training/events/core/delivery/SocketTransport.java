@@ -1,4 +1,6 @@
-package dev.foxml.training.events.core;
+package dev.foxml.training.events.core.delivery;
+
+import dev.foxml.training.events.core.TrainingEventEmitterBuilder;
 
 import java.io.IOException;
 import java.net.StandardSocketOptions;
@@ -16,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  * reader that accepts but never reads costs at most the write timeout, never a hung trainer.
  * Not thread-safe: used by the writer thread only (or under the lock in synchronous mode).
  */
-final class SocketTransport {
+public final class SocketTransport {
     private static final int MAX_POLL_PARK_NANOS = 1_000_000;
     private static final int MIN_POLL_PARK_NANOS = 10_000;
     /** How long a write waiting for room retries at once (yielding the CPU) before it parks. */
@@ -34,7 +36,7 @@ final class SocketTransport {
     /** Whether write() cleared the interrupt flag of the writing thread (for the caller to set it again). */
     private boolean clearedInterrupt;
 
-    SocketTransport(Path path, SocketConnector connector, long writeTimeoutNanos) {
+    public SocketTransport(Path path, SocketConnector connector, long writeTimeoutNanos) {
         this.path = path;
         this.connector = connector;
         this.writeTimeoutNanos = writeTimeoutNanos;
@@ -48,7 +50,7 @@ final class SocketTransport {
         return writeTimeoutNanos;
     }
 
-    boolean isConnected() {
+    public boolean isConnected() {
         return channel != null;
     }
 
@@ -69,7 +71,7 @@ final class SocketTransport {
      * the listening peer's credentials where the connector has them, which also catches a
      * socket file swapped between the check and the connect.
      */
-    void connect() throws IOException {
+    public void connect() throws IOException {
         close();
         checkSocketFileOwner();
         SocketChannel c = connector.connect(path);
@@ -199,7 +201,7 @@ final class SocketTransport {
         }
     }
 
-    void close() {
+    public void close() {
         SocketChannel c = channel;
         Selector selector = readable;
         channel = null;

@@ -1,4 +1,4 @@
-package dev.foxml.training.events.core;
+package dev.foxml.training.events.core.encode;
 
 /**
  * The JSON literals of strings a trainer passes again and again (stage names, target names,
@@ -11,8 +11,8 @@ package dev.foxml.training.events.core;
  * only strings of at most {@value #MAX_CHARS} chars with nothing to repair are kept. Bounded:
  * {@value #ENTRIES} short strings at most. Not thread-safe: one per encoder.
  */
-final class LiteralCache {
-    static final int MAX_CHARS = 64;
+public final class LiteralCache {
+    public static final int MAX_CHARS = 64;
     private static final int ENTRIES = 256;
 
     private final String[] strings = new String[ENTRIES];

@@ -1,22 +1,22 @@
-package dev.foxml.training.events.core;
+package dev.foxml.training.events.core.encode;
 
 /**
  * Bits naming what was wrong with an emit call's arguments, and the checks that find them.
  * The cheap checks run on the caller's thread; the per-character ones run where the string is
  * encoded (or on the caller in strict mode, which must throw there).
  */
-final class ArgumentProblems {
-    static final int NULL_STRING = 1;
+public final class ArgumentProblems {
+    public static final int NULL_STRING = 1;
     static final int EMPTY_STRING = 1 << 1;
-    static final int NOT_FINITE = 1 << 2;
+    public static final int NOT_FINITE = 1 << 2;
     static final int OUT_OF_RANGE = 1 << 3;
     static final int NEGATIVE_COUNT = 1 << 4;
     static final int COMPLETE_EXCEEDS_TOTAL = 1 << 5;
-    static final int TOO_LONG = 1 << 6;
+    public static final int TOO_LONG = 1 << 6;
     static final int CONTROL_CHARACTER = 1 << 7;
     static final int LONE_SURROGATE = 1 << 8;
     static final int LINE_SEPARATOR = 1 << 9;
-    static final int NULL_STATUS = 1 << 10;
+    public static final int NULL_STATUS = 1 << 10;
 
     private static final String[] NAMES = {
         "null string", "empty string", "NaN or infinite number", "number out of range",
@@ -28,7 +28,7 @@ final class ArgumentProblems {
     }
 
     /** A required string: null and empty are problems. */
-    static int required(String s, int maxChars) {
+    public static int required(String s, int maxChars) {
         if (s == null) {
             return NULL_STRING;
         }
@@ -39,7 +39,7 @@ final class ArgumentProblems {
     }
 
     /** An optional string: null is fine, empty is a problem. */
-    static int optional(String s, int maxChars) {
+    public static int optional(String s, int maxChars) {
         if (s == null) {
             return 0;
         }
@@ -49,7 +49,7 @@ final class ArgumentProblems {
         return s.length() > maxChars ? TOO_LONG : 0;
     }
 
-    static int percent(double pct) {
+    public static int percent(double pct) {
         if (Double.isNaN(pct) || Double.isInfinite(pct)) {
             return NOT_FINITE;
         }
@@ -57,11 +57,11 @@ final class ArgumentProblems {
     }
 
     /** An optional number where NaN means "none": only the infinities are problems. */
-    static int optionalNumber(double value) {
+    public static int optionalNumber(double value) {
         return Double.isInfinite(value) ? NOT_FINITE : 0;
     }
 
-    static int counts(int complete, int total) {
+    public static int counts(int complete, int total) {
         if (complete < 0 || total < 0) {
             return NEGATIVE_COUNT;
         }
@@ -69,12 +69,12 @@ final class ArgumentProblems {
     }
 
     /** An optional count (epoch, step, items): -1 means "none"; any other negative value is a problem. */
-    static int optionalCount(long n) {
+    public static int optionalCount(long n) {
         return n >= -1 ? 0 : NEGATIVE_COUNT;
     }
 
     /** An optional rate (items per second): NaN means "none"; negative or infinite is a problem. */
-    static int rate(double perSecond) {
+    public static int rate(double perSecond) {
         if (Double.isNaN(perSecond)) {
             return 0;
         }
@@ -84,12 +84,12 @@ final class ArgumentProblems {
         return perSecond < 0.0 ? OUT_OF_RANGE : 0;
     }
 
-    static int count(int n) {
+    public static int count(int n) {
         return n < 0 ? NEGATIVE_COUNT : 0;
     }
 
     /** The per-character problems of a string (what its encoding has to repair or escape). */
-    static int characters(String s) {
+    public static int characters(String s) {
         if (s == null) {
             return 0;
         }
@@ -113,7 +113,7 @@ final class ArgumentProblems {
     }
 
     /** A readable list of the problems, for warnings and exceptions (never the values themselves). */
-    static String describe(int problems) {
+    public static String describe(int problems) {
         StringBuilder sb = new StringBuilder();
         for (int bit = 0; bit < NAMES.length; bit++) {
             if ((problems & (1 << bit)) != 0) {
