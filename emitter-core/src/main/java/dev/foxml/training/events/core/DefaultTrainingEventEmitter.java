@@ -324,12 +324,12 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
      * the common case, nothing is copied or allocated; a map another thread changes meanwhile
      * costs the metrics, not the event.
      */
-    private void emitWithMetrics(int type, String s1, String s2, double d1, int i1, int i2, int problems,
+    private void emitWithMetrics(EventType type, String s1, String s2, double d1, int i1, int i2, int problems,
                                  Map<String, ? extends Number> metrics) {
         emitWithMetrics(type, s1, s2, d1, i1, i2, false, -1, -1, Double.NaN, problems, metrics);
     }
 
-    private void emitWithMetrics(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1,
+    private void emitWithMetrics(EventType type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1,
                                  long l2, double d2, int problems, Map<String, ? extends Number> metrics) {
         if (metrics == null || metrics.isEmpty()) {
             emit(type, s1, s2, d1, i1, i2, b1, l1, l2, d2, problems, null, null);
@@ -418,11 +418,11 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         }
     }
 
-    private void emit(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, int problems) {
+    private void emit(EventType type, String s1, String s2, double d1, int i1, int i2, boolean b1, int problems) {
         emit(type, s1, s2, d1, i1, i2, b1, -1, -1, Double.NaN, problems, null, null);
     }
 
-    private void emit(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1, long l2,
+    private void emit(EventType type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1, long l2,
                       double d2, int problems, String[] metricNames, double[] metricValues) {
         if (config.strict) {
             checkStrict(s1, s2, problems);
@@ -470,7 +470,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
      * The hot path, kept small so that the JIT inlines it into the emit methods: one lock, the
      * slot, the wake-up of a sleeping writer. A full ring goes the long way ({@link #enqueueSlowly}).
      */
-    private void enqueue(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1, long l2,
+    private void enqueue(EventType type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1, long l2,
                          double d2, long now, int problems, String[] metricNames, double[] metricValues) {
         int outcome;
         producerLock.lock();
@@ -487,7 +487,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     }
 
     /** Under producerLock: the event into the next free slot, unless the ring is full or the emitter closed. */
-    private int putInRing(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1, long l2,
+    private int putInRing(EventType type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1, long l2,
                           double d2, long now, int problems, String[] metricNames, double[] metricValues) {
         if (closed && Thread.currentThread() != closingThread) {
             // close() ran since the check in emit(): nothing may follow its run_complete.
@@ -503,15 +503,47 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             return RING_FULL;
         }
         EventSlot slot = slots[(int) t & mask];
-        slot.set(type, s1, s2, d1, i1, i2, b1, l1, l2, d2, now, nextSeq, problems, metricNames, metricValues);
+        fill(slot, type, s1, s2, d1, i1, i2, b1, l1, l2, d2, now, nextSeq, problems, metricNames, metricValues);
         queued(type, now);
         tail = t + 1;
         published = t + 1;
         return QUEUED;
     }
 
+    /** The positional arguments into the slot's named fields, by event type. */
+    private static void fill(EventSlot slot, EventType type, String s1, String s2, double d1, int i1, int i2,
+                             boolean b1, long l1, long l2, double d2, long now, long seq, int problems,
+                             String[] metricNames, double[] metricValues) {
+        switch (type) {
+            case PROGRESS:
+                slot.progress(s1, d1, s2, i1, i2, l1, l2, d2, b1, metricNames, metricValues);
+                break;
+            case STAGE_CHANGE:
+                slot.stageChange(s1, s2, b1);
+                break;
+            case TARGET_COMPLETE:
+                slot.targetComplete(s1, s2, i1, d1, metricNames, metricValues);
+                break;
+            case RUN_COMPLETE:
+                slot.runComplete(s1);
+                break;
+            case ERROR:
+                slot.error(s1, s2, b1);
+                break;
+            case RUN_START:
+                slot.runStart();
+                break;
+            default:
+                slot.heartbeat();
+                break;
+        }
+        slot.timestampMicros = now;
+        slot.seq = seq;
+        slot.problems = problems;
+    }
+
     /** Under producerLock, for the event just given {@code nextSeq}: what close(), flush() and the heartbeat go by. */
-    private void queued(int type, long now) {
+    private void queued(EventType type, long now) {
         lastQueuedSeq = nextSeq++;
         lastEmitMicros = now;
         if (type == EventType.RUN_COMPLETE && !runCompleted) {
@@ -526,7 +558,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
      * @return whether the event was queued (not dropped: queues full, the emitter closed, or a
      *     run_complete after the first)
      */
-    private boolean enqueueSlowly(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1,
+    private boolean enqueueSlowly(EventType type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1,
                                   long l2, double d2, long now, int problems, String[] metricNames,
                                   double[] metricValues) {
         long deadline = 0;
@@ -541,7 +573,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                 if (overflow.size() < overflowCapacity) {
                     // Rare (a writer starved of CPU, a slow disk): costs an allocation, not a wait.
                     EventSlot extra = new EventSlot();
-                    extra.set(type, s1, s2, d1, i1, i2, b1, l1, l2, d2, now, nextSeq, problems, metricNames,
+                    fill(extra, type, s1, s2, d1, i1, i2, b1, l1, l2, d2, now, nextSeq, problems, metricNames,
                             metricValues);
                     queued(type, now);
                     overflow.addLast(extra);
@@ -570,7 +602,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         }
     }
 
-    private void emitSynchronously(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1,
+    private void emitSynchronously(EventType type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1,
                                    long l2, double d2, long now, int problems, String[] metricNames,
                                    double[] metricValues) {
         producerLock.lock();
@@ -583,7 +615,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                 dropExtraRunComplete();
                 return;
             }
-            callerSlot.set(type, s1, s2, d1, i1, i2, b1, l1, l2, d2, now, nextSeq, problems, metricNames,
+            fill(callerSlot, type, s1, s2, d1, i1, i2, b1, l1, l2, d2, now, nextSeq, problems, metricNames,
                     metricValues);
             queued(type, now);
             callerBatch.clear();
