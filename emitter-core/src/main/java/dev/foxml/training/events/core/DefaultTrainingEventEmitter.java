@@ -8,7 +8,6 @@ import dev.foxml.training.events.core.queue.EventType;
 import dev.foxml.training.events.core.support.Counters;
 import dev.foxml.training.events.core.support.EmitterIds;
 import dev.foxml.training.events.core.support.RateLimitedLog;
-import dev.foxml.training.events.core.support.Uninterruptibly;
 import dev.foxml.training.events.core.writer.EventWriter;
 import dev.foxml.training.events.core.writer.Heartbeat;
 
@@ -54,13 +53,6 @@ import java.util.concurrent.TimeUnit;
  * writer that encodes and delivers on the calling thread ({@code core.writer.SyncWriter}).
  */
 public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
-    /**
-     * How long the shutdown hook waits for a run_complete from the trainer's own shutdown hooks
-     * before it reports a run that never completed as cancelled (at most closeTimeout).
-     */
-    static final long SHUTDOWN_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-    private static final long SHUTDOWN_GRACE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-
     private final EmitterConfig config;
     private final boolean strict;
     private final int maxStringChars;
@@ -70,7 +62,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     private final EventSink sink;
     private final Heartbeat heartbeat;
     private final Object closeLock = new Object();
-    private final Thread shutdownHook;
+    private final ShutdownHook shutdownHook;
 
     /**
      * Starts configuring an emitter for the run {@code runId}.
@@ -93,9 +85,10 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         this.log = new RateLimitedLog(config.warningInterval.toNanos());
         this.emitterId = EmitterIds.random();
         this.sink = EmitterAssembly.sink(config, emitterId, opener, counters, log);
-        this.shutdownHook = addShutdownHook(config.shutdownHook);
+        this.shutdownHook = config.shutdownHook
+                ? ShutdownHook.add(this::close, sink, config.closeTimeout.toNanos()) : null;
         if (config.runStartEvent) {
-            EventSlot slot = claim(EventType.RUN_START, 0);
+            EventSlot slot = sink.claim(EventType.RUN_START, 0);
             if (slot != null) {
                 try {
                     slot.runStart();
@@ -106,19 +99,6 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         }
         heartbeat = config.heartbeatInterval == null ? null
                 : Heartbeat.start(sink, config.heartbeatInterval.toNanos(), log, EventWriter.lastNumber());
-    }
-
-    private Thread addShutdownHook(boolean wanted) {
-        if (!wanted) {
-            return null;
-        }
-        Thread hook = new Thread(this::closeAtShutdown, "foxml-training-events-shutdown");
-        try {
-            Runtime.getRuntime().addShutdownHook(hook);
-            return hook;
-        } catch (IllegalStateException alreadyShuttingDown) {
-            return null;
-        }
     }
 
     @Override
@@ -212,7 +192,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             checkStrict(stage, currentTarget, problems);
         }
         try {
-            EventSlot slot = claim(EventType.PROGRESS, problems);
+            EventSlot slot = sink.claim(EventType.PROGRESS, problems);
             if (slot != null) {
                 try {
                     slot.progress(stage, progressPct, currentTarget, targetsComplete, targetsTotal, epoch, step,
@@ -246,7 +226,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             checkStrict(previousStage, newStage, problems);
         }
         try {
-            EventSlot slot = claim(EventType.STAGE_CHANGE, problems);
+            EventSlot slot = sink.claim(EventType.STAGE_CHANGE, problems);
             if (slot != null) {
                 try {
                     slot.stageChange(previousStage, newStage, previousFromStream);
@@ -290,7 +270,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             checkStrict(target, wireStatus, problems);
         }
         try {
-            EventSlot slot = claim(EventType.TARGET_COMPLETE, problems);
+            EventSlot slot = sink.claim(EventType.TARGET_COMPLETE, problems);
             if (slot != null) {
                 try {
                     slot.targetComplete(target, wireStatus, modelsTrained, bestAuc,
@@ -315,7 +295,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             checkStrict(wireStatus, null, problems);
         }
         try {
-            EventSlot slot = claim(EventType.RUN_COMPLETE, problems);
+            EventSlot slot = sink.claim(EventType.RUN_COMPLETE, problems);
             if (slot != null) {
                 try {
                     slot.runComplete(wireStatus);
@@ -336,7 +316,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             checkStrict(errorMessage, errorType, problems);
         }
         try {
-            EventSlot slot = claim(EventType.ERROR, problems);
+            EventSlot slot = sink.claim(EventType.ERROR, problems);
             if (slot != null) {
                 try {
                     slot.error(errorMessage, errorType, recoverable);
@@ -347,11 +327,6 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         } catch (RuntimeException | Error unexpected) {
             lostToInternalError(unexpected);
         }
-    }
-
-    /** The sink's claim: a slot under the producer lock, or null (not written, counted). */
-    private EventSlot claim(EventType type, int problems) {
-        return sink.claim(type, problems);
     }
 
     /** Strict mode's check, on the caller's thread; otherwise problems are repaired and counted later. */
@@ -400,35 +375,8 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         } catch (RuntimeException | Error e) {
             log.warn("close", "closing the training event emitter failed: " + e);
         }
-        removeShutdownHook();
-    }
-
-    /**
-     * The JVM shutdown hook. The JVM starts all shutdown hooks at once, so a trainer's own hook
-     * that reports how the run ended ({@code error}, then {@code run_complete} failed) runs at
-     * the same time as this one. A run_complete the trainer reports must win over the
-     * {@code cancelled} this hook writes for a run that never said how it ended: so while no
-     * run_complete is queued, this hook waits up to {@link #SHUTDOWN_GRACE_NANOS} (500 ms, at
-     * most closeTimeout) before closing; events keep being accepted and written meanwhile. A
-     * run_complete queued (or a close() by the trainer's hook) ends the wait at once.
-     */
-    private void closeAtShutdown() {
-        if (!sink.isRunCompleted() && !sink.isClosed()) {
-            long deadline = System.nanoTime() + Math.min(SHUTDOWN_GRACE_NANOS, config.closeTimeout.toNanos());
-            while (!sink.isRunCompleted() && !sink.isClosed() && deadline - System.nanoTime() > 0) {
-                Uninterruptibly.parkNanos(this, SHUTDOWN_GRACE_POLL_NANOS);
-            }
-        }
-        close();
-    }
-
-    private void removeShutdownHook() {
-        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or about to: it will find the emitter closed
-            }
+        if (shutdownHook != null) {
+            shutdownHook.remove();
         }
     }
 
