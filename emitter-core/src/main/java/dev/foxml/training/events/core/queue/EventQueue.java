@@ -19,6 +19,13 @@ import java.util.concurrent.locks.LockSupport;
  * events queue behind it (not in the ring), and the consumer drains the ring first, then the
  * overflow. Only when the overflow is full too does a claim wait, up to maxEmitBlock, after which
  * the event is dropped and counted.
+ *
+ * <p>Waking the consumer: an emit pays for {@code LockSupport.unpark} (a system call) only when
+ * the consumer is in its deep sleep ({@link #sleepConsumer}), which it enters after a long idle
+ * stretch, or when the ring has filled to half its capacity (the consumer is late: a burst must
+ * not wait for its next timed nap), or when the first event goes to the overflow. While the
+ * consumer naps ({@link #napConsumer}: short timed parks, the idle policy of an active run) an
+ * emit costs a volatile read and no system call: the nap's end finds the event.
  */
 public final class EventQueue extends EventSink {
     private static final long FULL_QUEUE_PARK_NANOS = 50_000;
@@ -39,8 +46,11 @@ public final class EventQueue extends EventSink {
     private final ArrayDeque<EventSlot> overflow = new ArrayDeque<>();
     private volatile int overflowSize;
 
+    /** The ring's fill at which a publish wakes the consumer whatever it is doing (half the ring). */
+    private final long wakeBacklog;
     private volatile Thread consumer;
-    private volatile boolean consumerParked;
+    /** The consumer is in its deep sleep: the next publish wakes it. Not set while it naps. */
+    private volatile boolean consumerSleeping;
     private volatile boolean stopRequested;
     /** The seq of the last event the consumer has delivered (or counted as lost). */
     private volatile long deliveredSeq;
@@ -68,6 +78,7 @@ public final class EventQueue extends EventSink {
             slots[i] = new EventSlot();
         }
         mask = capacity - 1;
+        wakeBacklog = Math.max(1, capacity / 2);
         this.overflowCapacity = overflowCapacity;
         this.maxEmitBlockNanos = maxEmitBlockNanos;
     }
@@ -137,23 +148,33 @@ public final class EventQueue extends EventSink {
         }
     }
 
+    /**
+     * Makes the slot visible to the consumer and releases the lock; wakes the consumer when it
+     * sleeps deeply, when the ring has just reached half its capacity, or when the overflow has
+     * just received its first event (the backlog grows by one per publish, so exactly one publish
+     * sees each threshold reached).
+     */
     @Override
     public void publish(EventSlot slot) {
+        boolean late;
         try {
             if (slot == claimedOverflow) {
                 claimedOverflow = null;
                 overflow.addLast(slot);
-                overflowSize = overflow.size();
+                int size = overflow.size();
+                overflowSize = size;
+                late = size == 1;
             } else {
                 long t = tail + 1;
                 tail = t;
                 published = t;
+                late = t - consumed == wakeBacklog;
             }
         } finally {
-            // A volatile write, so a full fence: consumerParked cannot be read before the slot is visible.
+            // A volatile write, so a full fence: consumerSleeping cannot be read before the slot is visible.
             lock.unlock();
         }
-        if (consumerParked) {
+        if (late || consumerSleeping) {
             LockSupport.unpark(consumer);
         }
     }
@@ -255,17 +276,32 @@ public final class EventQueue extends EventSink {
     }
 
     /**
-     * Parks the consumer until an event is published, a stop is requested, or {@code nanos} pass;
-     * returns at once if there is work already.
+     * Parks the consumer for a short while that publishing does not cut short (no emit pays a
+     * wake-up for it): until {@code nanos} pass, or a flush, a close, a half-full ring or a full
+     * queue wakes it. Returns at once if there is work already.
      *
-     * @param nanos how long at most
+     * @param nanos how long at most: short, as an event published meanwhile waits for its end
      */
-    public void parkConsumer(long nanos) {
-        consumerParked = true;
+    public void napConsumer(long nanos) {
         if (!hasWork()) {
             LockSupport.parkNanos(this, nanos);
         }
-        consumerParked = false;
+    }
+
+    /**
+     * Parks the consumer in its deep sleep, until an event is published (the publish wakes it), a
+     * stop is requested, or {@code nanos} pass; returns at once if there is work already.
+     *
+     * @param nanos how long at most
+     */
+    public void sleepConsumer(long nanos) {
+        consumerSleeping = true;
+        // Read after the volatile write above: an event published before it is seen here, one
+        // published after it sees consumerSleeping and unparks.
+        if (!hasWork()) {
+            LockSupport.parkNanos(this, nanos);
+        }
+        consumerSleeping = false;
     }
 
     /**

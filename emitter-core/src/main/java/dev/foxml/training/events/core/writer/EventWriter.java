@@ -17,9 +17,13 @@ import java.util.function.Function;
  * The writer of the asynchronous mode: one daemon thread drains the {@link EventQueue} in batches
  * ("smart batching": what is queued, up to 64 KiB, ring first, then overflow), encodes them with
  * the {@link EventEncoder} and hands each batch to {@link Delivery} in one call. Its idle policy
- * lives in its private worker: a few microseconds of spinning after a batch, then a park of up
- * to 100 ms (shorter while delivery has a reconnect due) that an emit or a flush ends early; the
- * clock resynchronised once a second; delivery's idle work ({@link Delivery#maintain}) in between.
+ * lives in its private worker: a few microseconds of spinning after a batch; then naps, timed
+ * parks growing from 50 µs to 500 µs that no emit interrupts (an event waits at most one nap,
+ * and the trainer pays no wake-up); after half a second without an event, a deep sleep of up to
+ * 1 s that the next emit ends (paying one wake-up). A flush, a close, a half-full ring or a full
+ * queue wakes it whatever it does. The clock is resynchronised once a second, and delivery's idle
+ * work ({@link Delivery#maintain}) done whenever it wakes, both within delivery's own deadlines
+ * ({@link Delivery#parkNanos}).
  *
  * <p>Nothing ends the thread but a stop: a {@code Throwable} (a bug, an {@code Error} from a
  * transport) costs the batch in hand, counted in {@code droppedUnwritable}, and the thread goes on.
@@ -76,8 +80,34 @@ public final class EventWriter {
 
     /** The thread's loop and its idle policy. */
     private static final class Worker implements Runnable {
-        private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-        private static final long IDLE_SPIN_NANOS = 5_000;
+        /**
+         * Spinning after a batch: more events often follow within microseconds (a trainer logging
+         * a few in a row), and a spin that finds them spares a park. Measured (IdleLatencyBenchmark,
+         * 2-vCPU VM): emit-to-reader p50 8 µs with 5 µs of spinning, 20 µs when the writer parks at once.
+         */
+        private static final long SPIN_NANOS = 5_000;
+        /**
+         * The shortest nap. The first nap after a batch is half the idle stretch before that batch,
+         * within this and {@link #LONGEST_NAP_NANOS}, and each nap after it twice the one before:
+         * a trainer emitting every few tens of µs is served within tens of µs, and one emitting
+         * every millisecond costs the writer about two wake-ups per event instead of five.
+         */
+        private static final long SHORTEST_NAP_NANOS = 50_000;
+        /**
+         * The longest nap: an event published during a nap waits for its end, so this bounds the
+         * idle emit-to-reader latency (the budget is 1 ms at p99, with the write and the reader's
+         * wake-up on a loaded machine on top). A nap costs the writer a timer wake-up, a few µs
+         * of CPU: at most 2,000 a second.
+         */
+        private static final long LONGEST_NAP_NANOS = 500_000;
+        /**
+         * Idle this long, the writer sleeps deeply instead of napping, and the next emit pays a
+         * wake-up: a trainer emitting every 100 ms or faster never pays it, one emitting every
+         * second or slower pays one unpark per event, and an idle writer costs next to no CPU.
+         */
+        private static final long SLEEP_AFTER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+        /** The deep sleep's length: idle work (the clock, delivery's health check) once per sleep. */
+        private static final long SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
         private static final long CLOCK_RESYNC_NANOS = TimeUnit.SECONDS.toNanos(1);
 
         final EventQueue queue;
@@ -107,6 +137,9 @@ public final class EventWriter {
         public void run() {
             long lastResync = System.nanoTime();
             boolean delivered = false;
+            // When the writer last went idle: the start of the idle stretch, then of the batch after it.
+            long idleSince = lastResync;
+            long nextNap = SHORTEST_NAP_NANOS;
             while (true) {
                 try {
                     batch.clear();
@@ -120,11 +153,16 @@ public final class EventWriter {
                             lastResync = now;
                         }
                         delivery.maintain(now);
-                        boolean justDelivered = delivered;
-                        delivered = false;
-                        if (!(justDelivered && workWithin(IDLE_SPIN_NANOS, now))) {
-                            queue.parkConsumer(delivery.parkNanos(now, IDLE_PARK_NANOS));
+                        if (delivered) {
+                            delivered = false;
+                            nextNap = Math.max(SHORTEST_NAP_NANOS, Math.min(LONGEST_NAP_NANOS, (now - idleSince) / 2));
+                            idleSince = now;
+                            if (workWithin(SPIN_NANOS, now)) {
+                                continue;
+                            }
                         }
+                        idle(now, lastResync, idleSince, nextNap);
+                        nextNap = Math.min(nextNap * 2, LONGEST_NAP_NANOS);
                         continue;
                     }
                     if (batch.lines() > 0) {
@@ -144,6 +182,20 @@ public final class EventWriter {
                 }
             }
             delivery.close();
+        }
+
+        /**
+         * Naps, or after a long idle stretch sleeps deeply, never past the clock's resync or
+         * delivery's next idle work (a reconnect due).
+         */
+        private void idle(long now, long lastResync, long idleSince, long nap) {
+            long untilDue = Math.min(delivery.parkNanos(now, SLEEP_NANOS),
+                    Math.max(0, lastResync + CLOCK_RESYNC_NANOS - now));
+            if (now - idleSince < SLEEP_AFTER_IDLE_NANOS) {
+                queue.napConsumer(Math.min(nap, untilDue));
+            } else {
+                queue.sleepConsumer(untilDue);
+            }
         }
 
         /** Encodes the next batch: the ring first (every event in it is older than any in the overflow). */
@@ -175,12 +227,7 @@ public final class EventWriter {
             return taken > 0;
         }
 
-        /**
-         * Right after a batch, more events often follow within microseconds (a trainer logging a few
-         * in a row, the next burst): a few microseconds of spinning spare the writer a park and the
-         * emitting thread an unpark, a system call each. Measured (IdleLatencyBenchmark, 2-vCPU VM):
-         * emit-to-reader p50 8 µs with 5 µs of spinning, 20 µs when the writer parks at once.
-         */
+        /** Whether work arrives within {@code nanos} of {@code from}, spinning. */
         private boolean workWithin(long nanos, long from) {
             do {
                 if (queue.hasWork()) {

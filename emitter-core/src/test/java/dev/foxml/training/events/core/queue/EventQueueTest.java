@@ -11,6 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -205,5 +207,58 @@ class EventQueueTest {
         consumer.join();
         assertTrue(emit(q, "never delivered"));
         assertFalse(q.flush(TimeUnit.SECONDS.toNanos(30)), "a dead writer: flush gives up at once");
+    }
+
+    /**
+     * A consumer thread that parks once (napping or sleeping, an hour at most) and ends; returned
+     * once it is parked on the queue, so that whatever the test does next must wake it.
+     */
+    private static Thread parkedConsumer(EventQueue q, Consumer<EventQueue> park) throws InterruptedException {
+        Thread consumer = new Thread(() -> park.accept(q), "test-consumer");
+        consumer.setDaemon(true);
+        q.attachConsumer(consumer);
+        consumer.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!(consumer.getState() == Thread.State.TIMED_WAITING && LockSupport.getBlocker(consumer) == q)) {
+            assertTrue(System.nanoTime() - deadline < 0, "the consumer did not park: " + consumer.getState());
+            Thread.sleep(1);
+        }
+        return consumer;
+    }
+
+    private static void assertWoken(Thread consumer, String why) throws InterruptedException {
+        consumer.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(consumer.isAlive(), why);
+    }
+
+    @Test
+    void aPublishWakesADeeplySleepingConsumer() throws Exception {
+        EventQueue q = queue(8, 8, 20);
+        Thread consumer = parkedConsumer(q, c -> c.sleepConsumer(TimeUnit.HOURS.toNanos(1)));
+        assertTrue(emit(q, "one"));
+        assertWoken(consumer, "an event published during the deep sleep wakes the consumer");
+    }
+
+    @Test
+    void aHalfFullRingWakesANappingConsumer() throws Exception {
+        EventQueue q = queue(8, 8, 20);
+        Thread consumer = parkedConsumer(q, c -> c.napConsumer(TimeUnit.HOURS.toNanos(1)));
+        for (int i = 0; i < 4; i++) {
+            assertTrue(emit(q, "s" + i));
+        }
+        assertWoken(consumer, "the ring at half its capacity wakes a napping consumer");
+    }
+
+    @Test
+    void flushAndCloseWakeANappingConsumer() throws Exception {
+        EventQueue q = queue(8, 8, 20);
+        Thread napping = parkedConsumer(q, c -> c.napConsumer(TimeUnit.HOURS.toNanos(1)));
+        assertTrue(emit(q, "one"));
+        assertFalse(q.flush(TimeUnit.MILLISECONDS.toNanos(1)), "nothing delivers it in this test");
+        assertWoken(napping, "flush wakes a napping consumer");
+        takeRing(q, new ArrayList<>());
+        Thread closing = parkedConsumer(q, c -> c.napConsumer(TimeUnit.HOURS.toNanos(1)));
+        q.close(TimeUnit.SECONDS.toNanos(30));
+        assertWoken(closing, "close wakes a napping consumer");
     }
 }
