@@ -51,15 +51,22 @@ public abstract class SocketConnector {
             new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
-     * The junixsocket connector when its native library is usable, else the JDK one. The first
-     * call in a process tries junixsocket (its library loads at most once per process) and logs
-     * why it cannot be used, once, in one line.
+     * The junixsocket connector when its native library is usable, else the JDK one, chosen at
+     * the connector's first use: loading the library takes ~150 ms, which belongs on the thread
+     * that first connects (the writer thread in asynchronous mode), not on the one building the
+     * emitter. The first choice in a process tries junixsocket (its library loads at most once per
+     * process) and logs why it cannot be used, once, in one line.
      */
     public static SocketConnector best() {
         if (OwnerCheck.ownUid() == OwnerCheck.UNKNOWN && UID_WARNED.compareAndSet(false, true)) {
             LogOutput.warn(LogOutput.PLATFORM, "cannot tell which user this process runs as: a socket or event"
                     + " file of another user in a shared directory is not refused");
         }
+        return new ChosenAtFirstUse();
+    }
+
+    /** {@link #best()}'s choice, made now. */
+    static SocketConnector choose() {
         if (!nativeAccessEnabled()) {
             // Java 22+ without --enable-native-access: loading junixsocket's library would make
             // the JVM print its restricted-method warning into every trainer's output (and, once
@@ -68,6 +75,40 @@ public abstract class SocketConnector {
             return new Jdk();
         }
         return Native.PROBLEM == null ? new Junixsocket() : new Jdk();
+    }
+
+    /** Chooses the connector at its first use, on the thread that uses it (see {@link #best()}). */
+    private static final class ChosenAtFirstUse extends SocketConnector {
+        private volatile SocketConnector chosen;
+
+        private SocketConnector chosen() {
+            SocketConnector c = chosen;
+            if (c == null) {
+                c = choose();
+                chosen = c;
+            }
+            return c;
+        }
+
+        @Override
+        public SocketChannel connect(Path path) throws IOException {
+            return chosen().connect(path);
+        }
+
+        @Override
+        public String foreignPeer(SocketChannel channel, long ownUid) {
+            return chosen().foreignPeer(channel, ownUid);
+        }
+
+        @Override
+        public boolean hasPeerCredentials() {
+            return chosen().hasPeerCredentials();
+        }
+
+        @Override
+        public String name() {
+            return chosen().name();
+        }
     }
 
     /** Whether junixsocket's native library loaded, asked once per process. */
