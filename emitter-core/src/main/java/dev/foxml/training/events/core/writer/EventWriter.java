@@ -106,7 +106,12 @@ public final class EventWriter {
          * second or slower pays one unpark per event, and an idle writer costs next to no CPU.
          */
         private static final long SLEEP_AFTER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-        /** The deep sleep's length: idle work (the clock, delivery's health check) once per sleep. */
+        /**
+         * The deep sleep's length: idle work (the clock, delivery's health check) once per sleep.
+         * The health check is most of an idle writer's CPU (a socket's is a select call, 60-200 µs
+         * of CPU on a loaded 2-vCPU VM): once a second keeps an idle writer near 0.02 % of a CPU,
+         * and a reader that went away is noticed within about a second.
+         */
         private static final long SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
         private static final long CLOCK_RESYNC_NANOS = TimeUnit.SECONDS.toNanos(1);
 
