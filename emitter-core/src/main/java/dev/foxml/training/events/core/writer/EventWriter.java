@@ -17,7 +17,7 @@ import java.util.function.Function;
  * The writer of the asynchronous mode: one daemon thread drains the {@link EventQueue} in batches
  * ("smart batching": what is queued, up to 64 KiB, ring first, then overflow), encodes them with
  * the {@link EventEncoder} and hands each batch to {@link Delivery} in one call. Its idle policy
- * lives in its private worker: a few microseconds of spinning after a batch; then naps, timed
+ * lives in its private worker: a few microseconds of spinning after a batch within a burst; then naps, timed
  * parks growing from 50 µs to 500 µs that no emit interrupts (an event waits at most one nap,
  * and the trainer pays no wake-up); after half a second without an event, a deep sleep of up to
  * 1 s that the next emit ends (paying one wake-up). A flush, a close, a half-full ring or a full
@@ -81,16 +81,17 @@ public final class EventWriter {
     /** The thread's loop and its idle policy. */
     private static final class Worker implements Runnable {
         /**
-         * Spinning after a batch: more events often follow within microseconds (a trainer logging
-         * a few in a row), and a spin that finds them spares a park. Measured (IdleLatencyBenchmark,
-         * 2-vCPU VM): emit-to-reader p50 8 µs with 5 µs of spinning, 20 µs when the writer parks at once.
+         * Spinning after a batch: within a burst more events follow within microseconds, and a spin
+         * that finds them spares a park. Only when the idle stretch before the batch was short
+         * (under {@link #SHORTEST_NAP_NANOS}): a trainer emitting every millisecond would cost the
+         * writer 5 µs of spinning per event, for nothing.
          */
         private static final long SPIN_NANOS = 5_000;
         /**
-         * The shortest nap. The first nap after a batch is half the idle stretch before that batch,
-         * within this and {@link #LONGEST_NAP_NANOS}, and each nap after it twice the one before:
-         * a trainer emitting every few tens of µs is served within tens of µs, and one emitting
-         * every millisecond costs the writer about two wake-ups per event instead of five.
+         * The shortest nap. The first nap after a batch is half the idle stretch that ended with
+         * that batch, within this and {@link #LONGEST_NAP_NANOS}, and each nap after it twice the
+         * one before: a trainer emitting every few tens of µs is served within tens of µs, and one
+         * emitting every millisecond costs the writer about two wake-ups per event instead of five.
          */
         private static final long SHORTEST_NAP_NANOS = 50_000;
         /**
@@ -141,9 +142,10 @@ public final class EventWriter {
         @Override
         public void run() {
             long lastResync = System.nanoTime();
-            boolean delivered = false;
-            // When the writer last went idle: the start of the idle stretch, then of the batch after it.
+            boolean idle = true;
+            // When the current (or last) idle stretch began, and how long the one before the last batch was.
             long idleSince = lastResync;
+            long lastIdleStretch = 0;
             long nextNap = SHORTEST_NAP_NANOS;
             while (true) {
                 try {
@@ -158,11 +160,11 @@ public final class EventWriter {
                             lastResync = now;
                         }
                         delivery.maintain(now);
-                        if (delivered) {
-                            delivered = false;
-                            nextNap = Math.max(SHORTEST_NAP_NANOS, Math.min(LONGEST_NAP_NANOS, (now - idleSince) / 2));
+                        if (!idle) {
+                            idle = true;
                             idleSince = now;
-                            if (workWithin(SPIN_NANOS, now)) {
+                            nextNap = Math.max(SHORTEST_NAP_NANOS, Math.min(LONGEST_NAP_NANOS, lastIdleStretch / 2));
+                            if (lastIdleStretch < SHORTEST_NAP_NANOS && workWithin(SPIN_NANOS, now)) {
                                 continue;
                             }
                         }
@@ -170,10 +172,13 @@ public final class EventWriter {
                         nextNap = Math.min(nextNap * 2, LONGEST_NAP_NANOS);
                         continue;
                     }
+                    if (idle) {
+                        idle = false;
+                        lastIdleStretch = System.nanoTime() - idleSince;
+                    }
                     if (batch.lines() > 0) {
                         delivery.deliver(batch);
                     }
-                    delivered = true;
                     queue.markDelivered(lastTakenSeq);
                 } catch (Throwable t) {
                     // One bad moment must not end delivery for the rest of the run (cf. dogstatsd #56).
