@@ -33,13 +33,11 @@ public abstract class EventSink {
     protected final RateLimitedLog log;
     /** The event timestamps' clock. */
     protected final MicrosClock clock;
-    /** Held from claim to publish, and wherever the fields it guards are read. */
-    protected final ProducerLock lock = new ProducerLock();
-    /** Guarded by lock: the next event's seq. */
+    /** Guarded by this sink's monitor: the next event's seq. */
     private long nextSeq = 1;
-    /** Guarded by lock: the seq of the last event accepted: what flush() waits for. */
+    /** Guarded by this sink's monitor: the seq of the last event accepted: what flush() waits for. */
     private long lastQueuedSeq;
-    /** Guarded by lock: when the last event was emitted, for the heartbeat. */
+    /** Guarded by this sink's monitor: when the last event was emitted, for the heartbeat. */
     private long lastEmitMicros;
     private volatile boolean closed;
     /** The thread emitting close()'s final run_complete, the one emit allowed once closed. */
@@ -78,6 +76,10 @@ public abstract class EventSink {
      * @param slot the slot {@link #claim} returned
      */
     public abstract void publish(EventSlot slot);
+
+    /** After publish, outside the monitor: wakes whoever consumes published events, if it sleeps. */
+    public void wakeConsumer() {
+    }
 
     /**
      * Waits until every event accepted so far is delivered (or counted as lost).
@@ -167,13 +169,10 @@ public abstract class EventSink {
      * @return whether a run_complete was already accepted
      */
     public final boolean beginClose() {
-        lock.lock();
-        try {
+        synchronized (this) {
             closed = true;
             closingThread = Thread.currentThread();
             return runCompleted;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -206,11 +205,8 @@ public abstract class EventSink {
      * @return the last seq used
      */
     public final long emitted() {
-        lock.lock();
-        try {
+        synchronized (this) {
             return nextSeq - 1;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -220,11 +216,8 @@ public abstract class EventSink {
      * @return the seq, 0 for none
      */
     protected final long lastQueuedSeq() {
-        lock.lock();
-        try {
+        synchronized (this) {
             return lastQueuedSeq;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -234,11 +227,8 @@ public abstract class EventSink {
      * @return microseconds since the last event (since the epoch when there was none)
      */
     public final long quietMicros() {
-        lock.lock();
-        try {
+        synchronized (this) {
             return clock.nowMicros() - lastEmitMicros;
-        } finally {
-            lock.unlock();
         }
     }
 }
