@@ -22,8 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Waking the consumer: an emit pays for {@code LockSupport.unpark} (a system call) only when
  * the consumer is in its deep sleep ({@link #sleepConsumer}), which it enters after a long idle
- * stretch, or when the ring has filled to half its capacity (the consumer is late: a burst must
- * not wait for its next timed nap), or when the first event goes to the overflow. While the
+ * stretch, or when the ring has filled to a sixteenth of its capacity (512 events by default: a
+ * burst has begun, and the consumer must drain it as it comes, or the ring fills and spills into
+ * the overflow, which allocates), or when the first event goes to the overflow. While the
  * consumer naps ({@link #napConsumer}: short timed parks, the idle policy of an active run) an
  * emit costs a volatile read and no system call: the nap's end finds the event.
  */
@@ -49,7 +50,7 @@ public final class EventQueue extends EventSink {
     private final ArrayDeque<EventSlot> overflow = new ArrayDeque<>();
     private volatile int overflowSize;
 
-    /** The ring's fill at which a publish wakes the consumer whatever it is doing (half the ring). */
+    /** The ring's fill at which a publish wakes the consumer whatever it is doing (a sixteenth of the ring). */
     private final long wakeBacklog;
     /** Set under the monitor by the publish that reached wakeBacklog or the first overflow event. */
     private volatile boolean wakeDue;
@@ -83,7 +84,7 @@ public final class EventQueue extends EventSink {
             slots[i] = new EventSlot();
         }
         mask = capacity - 1;
-        wakeBacklog = Math.max(1, capacity / 2);
+        wakeBacklog = Math.max(1, capacity / 16);
         this.overflowCapacity = overflowCapacity;
         this.maxEmitBlockNanos = maxEmitBlockNanos;
     }
@@ -170,8 +171,8 @@ public final class EventQueue extends EventSink {
     }
 
     /**
-     * Makes the slot visible to the consumer. The publish that brings the ring to half its
-     * capacity, or the overflow its first event, asks {@link #wakeConsumer()} to wake the consumer
+     * Makes the slot visible to the consumer. The publish that brings the ring to a sixteenth of
+     * its capacity, or the overflow its first event, asks {@link #wakeConsumer()} to wake the consumer
      * whatever it does (the backlog grows by one per publish, so exactly one publish sees each
      * threshold reached).
      */
@@ -314,8 +315,8 @@ public final class EventQueue extends EventSink {
 
     /**
      * Parks the consumer for a short while that publishing does not cut short (no emit pays a
-     * wake-up for it): until {@code nanos} pass, or a flush, a close, a half-full ring or a full
-     * queue wakes it. Returns at once if there is work already.
+     * wake-up for it): until {@code nanos} pass, or a flush, a close, a ring filling up or a
+     * full queue wakes it. Returns at once if there is work already.
      *
      * @param nanos how long at most: short, as an event published meanwhile waits for its end
      */

@@ -20,8 +20,8 @@ import java.util.function.Function;
  * lives in its private worker: a few microseconds of spinning after a batch within a burst; then naps, timed
  * parks growing from 50 µs to 500 µs that no emit interrupts (an event waits at most one nap,
  * and the trainer pays no wake-up); after half a second without an event, a deep sleep of up to
- * 1 s that the next emit ends (paying one wake-up). A flush, a close, a half-full ring or a full
- * queue wakes it whatever it does. The clock is resynchronised once a second, and delivery's idle
+ * 1 s that the next emit ends (paying one wake-up). A flush, a close, a ring filling up (a burst)
+ * or a full queue wakes it whatever it does. The clock is resynchronised once a second, and delivery's idle
  * work ({@link Delivery#maintain}) done whenever it wakes, both within delivery's own deadlines
  * ({@link Delivery#parkNanos}).
  *

@@ -245,13 +245,13 @@ class EventQueueTest {
     }
 
     @Test
-    void aHalfFullRingWakesANappingConsumer() throws Exception {
-        EventQueue q = queue(8, 8, 20);
+    void aRingFillingUpWakesANappingConsumer() throws Exception {
+        EventQueue q = queue(64, 8, 20);
         Thread consumer = parkedConsumer(q, c -> c.napConsumer(TimeUnit.HOURS.toNanos(1)));
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 64 / 16; i++) {
             assertTrue(emit(q, "s" + i));
         }
-        assertWoken(consumer, "the ring at half its capacity wakes a napping consumer");
+        assertWoken(consumer, "the ring at a sixteenth of its capacity wakes a napping consumer");
     }
 
     @Test
