@@ -22,10 +22,12 @@ import java.util.function.LongSupplier;
 import static dev.foxml.training.events.jmh.BenchEvents.*;
 
 /**
- * An event emitted while nothing else is queued, and the writer thread sleeps (as it does
+ * An event emitted while nothing else is queued, and the writer thread is parked (as it is
  * between a trainer's sparse events): how long until the socket's reader has the whole line,
- * and what the emit call itself costs then (it has to wake the writer). Sampled per event;
- * read the percentiles ({@code p0.99}) in the output.
+ * and what the emit call itself costs then. The events here come a few hundred µs apart, so the
+ * writer is napping (a timed park the emit does not cut short: the line waits for the nap's end,
+ * and the emit pays no wake-up); after 5 ms without an event it sleeps and the emit wakes it.
+ * Sampled per event; read the percentiles ({@code p0.99}) in the output.
  *
  * <p>Before every measured event, outside the measured time, the previous line has reached the
  * reader and the writer thread is parked again.
@@ -95,7 +97,7 @@ public class IdleLatencyBenchmark {
         return target;
     }
 
-    /** The emit call alone, when it has to wake the sleeping writer. */
+    /** The emit call alone, the writer parked. */
     @Benchmark
     public void emitCallWhileIdle() {
         sent++;
