@@ -378,19 +378,15 @@ public final class TrainingEventEmitterBuilder {
     }
 
     /**
-     * Sets one setting by name, as a system property or environment variable would, but over both:
-     * one of {@link EmitterSetting}'s ({@code "socket"}, {@code "heartbeat.seconds"}, ...) or a
-     * transport's own ({@code setting("kafka.bootstrap", "broker:9092")}), named without
-     * {@value EmitterSetting#PREFIX}. The value is checked when the emitter is built, as the
-     * property's would be; a transport's setting is passed on to the transport unread. For one of
-     * the emitter's settings, the later of this and its own method ({@link #socketPath(Path)}, ...)
-     * wins.
+     * Sets one setting by name, over its system property and environment variable: one of
+     * {@link EmitterSetting}'s ({@code "socket"}, {@code "heartbeat.seconds"}, ...; the later of
+     * this and the setting's own method wins) or a transport's ({@code "kafka.bootstrap"}), which
+     * is passed on unread. The value is checked at build time, as the property's would be.
      *
-     * @param name the setting's short name, e.g. {@code "kafka.bootstrap"}
-     * @param value its value as text; {@code null} to drop what an earlier call set
+     * @param name the short name, without {@value EmitterSetting#PREFIX}
+     * @param value the value as text; {@code null} drops what an earlier call set
      * @return this builder
-     * @throws IllegalArgumentException when the name is neither the emitter's nor a transport's,
-     *     listing the names known
+     * @throws IllegalArgumentException for a name neither the emitter's nor a transport's, listing the known ones
      */
     public TrainingEventEmitterBuilder setting(String name, String value) {
         String key = ConfigResolver.settingKey(name);
@@ -425,15 +421,10 @@ public final class TrainingEventEmitterBuilder {
         return this;
     }
 
-    /** For tests: the environment variables, all of them. */
-    TrainingEventEmitterBuilder environment(Map<String, String> env) {
-        this.environment = Source.of(env);
-        return this;
-    }
-
-    /** For tests: the system properties, all of them. */
-    TrainingEventEmitterBuilder properties(Map<String, String> props) {
+    /** For tests: all the system properties and environment variables there are. */
+    TrainingEventEmitterBuilder sources(Map<String, String> props, Map<String, String> env) {
         this.properties = Source.of(props);
+        this.environment = Source.of(env);
         return this;
     }
 
