@@ -20,6 +20,9 @@ import java.util.Map;
  * value against its range, and refuses what cannot work with an {@link IllegalArgumentException}
  * whose message names the setting, where its value came from ({@link Value#where()}), the value
  * (quoted, invisible characters escaped) and the fix.
+ *
+ * <p>A little over 400 lines: one short check per setting, most of each its message; split, the
+ * checks would no longer read as one list of what a configuration must satisfy.
  */
 public final class ConfigValidation {
     /** The longest socket path Linux accepts: {@code sun_path} is 108 bytes including the NUL. */
