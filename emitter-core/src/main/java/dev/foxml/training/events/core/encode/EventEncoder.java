@@ -29,51 +29,49 @@ public final class EventEncoder {
     /** A required string given as null is written as this. */
     static final String UNKNOWN = "unknown";
 
-    // Pre-encoded key names and event types, in the order of docs/wire-format.md.
-    private static final SerializedString RUN_ID = new SerializedString("run_id");
-    private static final SerializedString TIMESTAMP = new SerializedString("timestamp");
-    private static final SerializedString SEQ = new SerializedString("seq");
-    private static final SerializedString EMITTER_ID = new SerializedString("emitter_id");
-    private static final SerializedString WORKER = new SerializedString("worker");
-    private static final SerializedString ELAPSED_SECONDS = new SerializedString("elapsed_seconds");
-    private static final SerializedString DURATION_SECONDS = new SerializedString("duration_seconds");
-    private static final SerializedString METRICS = new SerializedString("metrics");
+    // Key names and event types, encoded once, in the order of docs/wire-format.md.
+    private static final Key RUN_ID = Key.of("run_id");
+    private static final Key TIMESTAMP = Key.of("timestamp");
+    private static final Key SEQ = Key.of("seq");
+    private static final Key ELAPSED_SECONDS = Key.of("elapsed_seconds");
+    private static final Key DURATION_SECONDS = Key.of("duration_seconds");
+    private static final Key METRICS = Key.of("metrics");
 
     private static final SerializedString PROGRESS = new SerializedString("progress");
-    private static final SerializedString STAGE = new SerializedString("stage");
-    private static final SerializedString PROGRESS_PCT = new SerializedString("progress_pct");
-    private static final SerializedString CURRENT_TARGET = new SerializedString("current_target");
-    private static final SerializedString TARGETS_COMPLETE = new SerializedString("targets_complete");
-    private static final SerializedString TARGETS_TOTAL = new SerializedString("targets_total");
-    private static final SerializedString ETA_SECONDS = new SerializedString("eta_seconds");
-    private static final SerializedString EPOCH = new SerializedString("epoch");
-    private static final SerializedString STEP = new SerializedString("step");
-    private static final SerializedString THROUGHPUT = new SerializedString("throughput");
+    private static final Key STAGE = Key.of("stage");
+    private static final Key PROGRESS_PCT = Key.of("progress_pct");
+    private static final Key CURRENT_TARGET = Key.of("current_target");
+    private static final Key TARGETS_COMPLETE = Key.of("targets_complete");
+    private static final Key TARGETS_TOTAL = Key.of("targets_total");
+    private static final Key ETA_SECONDS = Key.of("eta_seconds");
+    private static final Key EPOCH = Key.of("epoch");
+    private static final Key STEP = Key.of("step");
+    private static final Key THROUGHPUT = Key.of("throughput");
 
     private static final SerializedString STAGE_CHANGE = new SerializedString("stage_change");
-    private static final SerializedString PREVIOUS_STAGE = new SerializedString("previous_stage");
-    private static final SerializedString NEW_STAGE = new SerializedString("new_stage");
+    private static final Key PREVIOUS_STAGE = Key.of("previous_stage");
+    private static final Key NEW_STAGE = Key.of("new_stage");
 
     private static final SerializedString TARGET_COMPLETE = new SerializedString("target_complete");
-    private static final SerializedString TARGET = new SerializedString("target");
-    private static final SerializedString STATUS = new SerializedString("status");
-    private static final SerializedString MODELS_TRAINED = new SerializedString("models_trained");
-    private static final SerializedString BEST_AUC = new SerializedString("best_auc");
+    private static final Key TARGET = Key.of("target");
+    private static final Key STATUS = Key.of("status");
+    private static final Key MODELS_TRAINED = Key.of("models_trained");
+    private static final Key BEST_AUC = Key.of("best_auc");
 
     private static final SerializedString RUN_COMPLETE = new SerializedString("run_complete");
 
     private static final SerializedString ERROR = new SerializedString("error");
-    private static final SerializedString ERROR_MESSAGE = new SerializedString("error_message");
-    private static final SerializedString ERROR_TYPE = new SerializedString("error_type");
-    private static final SerializedString RECOVERABLE = new SerializedString("recoverable");
+    private static final Key ERROR_MESSAGE = Key.of("error_message");
+    private static final Key ERROR_TYPE = Key.of("error_type");
+    private static final Key RECOVERABLE = Key.of("recoverable");
 
     private static final SerializedString RUN_START = new SerializedString("run_start");
-    private static final SerializedString PID = new SerializedString("pid");
-    private static final SerializedString HOST = new SerializedString("host");
-    private static final SerializedString JVM_VERSION = new SerializedString("jvm_version");
-    private static final SerializedString START_TIME = new SerializedString("start_time");
-    private static final SerializedString TAGS = new SerializedString("tags");
-    private static final SerializedString PARAMS = new SerializedString("params");
+    private static final Key PID = Key.of("pid");
+    private static final Key HOST = Key.of("host");
+    private static final Key JVM_VERSION = Key.of("jvm_version");
+    private static final Key START_TIME = Key.of("start_time");
+    private static final Key TAGS = Key.of("tags");
+    private static final Key PARAMS = Key.of("params");
 
     private static final SerializedString HEARTBEAT = new SerializedString("heartbeat");
 
@@ -248,14 +246,11 @@ public final class EventEncoder {
      * ({@code run_id}, {@code timestamp}), then the additive keys shared by all types (see
      * docs/wire-format.md, "Compatibility rules": after timestamp, never reordered).
      */
-    private void envelope(EventSlot e, SerializedString elapsedKey) throws IOException {
+    private void envelope(EventSlot e, Key elapsedKey) throws IOException {
         line.literal(RUN_ID, run.runIdLiteral);
         line.timestamp(TIMESTAMP, e.timestampMicros);
         line.number(SEQ, e.seq);
-        line.literal(EMITTER_ID, run.emitterIdLiteral);
-        if (run.workerLiteral != null) {
-            line.literal(WORKER, run.workerLiteral);
-        }
+        line.members(run.emitterIdAndWorker);
         line.finite(elapsedKey, Math.max(0, e.timestampMicros - run.info.startMicros) / 1e6);
     }
 

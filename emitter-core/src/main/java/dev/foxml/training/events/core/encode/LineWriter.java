@@ -100,79 +100,96 @@ final class LineWriter {
     }
 
     /** A string, repaired when needed; null becomes "unknown". Returns the problems found. */
-    int requiredString(SerializedString key, String s) throws IOException {
-        generator.writeFieldName(key);
+    int requiredString(Key key, String s) throws IOException {
+        generator.writeFieldName(key.name);
         return string(s == null ? EventEncoder.UNKNOWN : s);
     }
 
     /** A string, repaired when needed, or null. Returns the problems found. */
-    int optionalString(SerializedString key, String s) throws IOException {
-        generator.writeFieldName(key);
-        return optionalString(s);
+    int optionalString(Key key, String s) throws IOException {
+        if (s == null) {
+            generator.writeRaw(key.asNull);
+            return 0;
+        }
+        generator.writeFieldName(key.name);
+        return string(s);
     }
 
     /** A string the emitter spells itself (a status): written as it is, null as null. */
-    void plainString(SerializedString key, String s) throws IOException {
-        generator.writeFieldName(key);
+    void plainString(Key key, String s) throws IOException {
+        generator.writeFieldName(key.name);
         generator.writeString(s);
     }
 
     /** An ASCII timestamp of {@link TimestampFormat#LENGTH} bytes, quoted. */
-    void timestamp(SerializedString key, byte[] ascii) throws IOException {
-        generator.writeFieldName(key);
+    void timestamp(Key key, byte[] ascii) throws IOException {
+        generator.writeFieldName(key.name);
         // ASCII digits and "-T:.+" only: nothing to escape.
         generator.writeRawUTF8String(ascii, 0, TimestampFormat.LENGTH);
     }
 
     /** The timestamp of {@code epochMicros}, formatted into a reused buffer. */
-    void timestamp(SerializedString key, long epochMicros) throws IOException {
+    void timestamp(Key key, long epochMicros) throws IOException {
         timestamp(key, timestamps.format(epochMicros));
     }
 
+    /**
+     * Members already encoded, each with its leading comma ({@code ,"key":value...}): copied in
+     * one raw write, past the generator's bookkeeping, which needs none here (no member is ever
+     * first in a line: {@code event_type} is).
+     */
+    void members(AsciiBytes encoded) throws IOException {
+        generator.writeRaw(encoded);
+    }
+
     /** A value that is already valid JSON in ASCII (a quoted literal). */
-    void literal(SerializedString key, AsciiBytes value) throws IOException {
-        generator.writeFieldName(key);
+    void literal(Key key, AsciiBytes value) throws IOException {
+        generator.writeFieldName(key.name);
         generator.writeRawValue(value);
     }
 
-    void number(SerializedString key, int value) throws IOException {
-        generator.writeFieldName(key);
+    void number(Key key, int value) throws IOException {
+        generator.writeFieldName(key.name);
         generator.writeNumber(value);
     }
 
-    void number(SerializedString key, long value) throws IOException {
-        generator.writeFieldName(key);
+    void number(Key key, long value) throws IOException {
+        generator.writeFieldName(key.name);
         generator.writeNumber(value);
     }
 
     /** A finite number; NaN and the infinities are written as null. */
-    void numberOrNull(SerializedString key, double value) throws IOException {
-        generator.writeFieldName(key);
-        numberOrNull(value);
+    void numberOrNull(Key key, double value) throws IOException {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            generator.writeRaw(key.asNull);
+        } else {
+            generator.writeFieldName(key.name);
+            finite(value);
+        }
     }
 
     /** A count: negative means none and is written as null. */
-    void countOrNull(SerializedString key, long count) throws IOException {
-        generator.writeFieldName(key);
+    void countOrNull(Key key, long count) throws IOException {
         if (count < 0) {
-            generator.writeNull();
+            generator.writeRaw(key.asNull);
         } else {
+            generator.writeFieldName(key.name);
             generator.writeNumber(count);
         }
     }
 
-    void bool(SerializedString key, boolean value) throws IOException {
-        generator.writeFieldName(key);
+    void bool(Key key, boolean value) throws IOException {
+        generator.writeFieldName(key.name);
         generator.writeBoolean(value);
     }
 
     /** An object of string keys and string (or null) values, or null when there are none; null keys are left out. */
-    void stringMap(SerializedString key, String[] keys, String[] values) throws IOException {
-        generator.writeFieldName(key);
+    void stringMap(Key key, String[] keys, String[] values) throws IOException {
         if (keys.length == 0) {
-            generator.writeNull();
+            generator.writeRaw(key.asNull);
             return;
         }
+        generator.writeFieldName(key.name);
         generator.writeStartObject();
         for (int i = 0; i < keys.length; i++) {
             if (keys[i] != null) {
@@ -187,12 +204,12 @@ final class LineWriter {
      * An object of hyperparameters (values a String, Long, Double, Boolean or null), or null
      * when there are none; null names are left out.
      */
-    void params(SerializedString key, String[] names, Object[] values) throws IOException {
-        generator.writeFieldName(key);
+    void params(Key key, String[] names, Object[] values) throws IOException {
         if (names.length == 0) {
-            generator.writeNull();
+            generator.writeRaw(key.asNull);
             return;
         }
+        generator.writeFieldName(key.name);
         generator.writeStartObject();
         for (int i = 0; i < names.length; i++) {
             if (names[i] == null) {
@@ -216,12 +233,12 @@ final class LineWriter {
     }
 
     /** The metrics object, or null; bad names are repaired, non-finite values written as null and reported. */
-    int metrics(SerializedString key, String[] names, double[] values) throws IOException {
-        generator.writeFieldName(key);
+    int metrics(Key key, String[] names, double[] values) throws IOException {
         if (names == null) {
-            generator.writeNull();
+            generator.writeRaw(key.asNull);
             return 0;
         }
+        generator.writeFieldName(key.name);
         int problems = repair.nameProblems(names);
         String[] repaired = problems == 0 ? names : repair.repairedNames(names);
         generator.writeStartObject();
@@ -249,8 +266,8 @@ final class LineWriter {
     }
 
     /** A finite number, as ASCII from {@link DoubleFormat} or else the JDK's shortest form. */
-    void finite(SerializedString key, double value) throws IOException {
-        generator.writeFieldName(key);
+    void finite(Key key, double value) throws IOException {
+        generator.writeFieldName(key.name);
         finite(value);
     }
 
@@ -273,8 +290,8 @@ final class LineWriter {
     }
 
     /** Writes a string value, repaired when needed; returns the character problems found in it. */
-    int string(SerializedString key, String s) throws IOException {
-        generator.writeFieldName(key);
+    int string(Key key, String s) throws IOException {
+        generator.writeFieldName(key.name);
         return string(s);
     }
 

@@ -1,5 +1,8 @@
 package dev.foxml.training.events.core.encode;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
 /**
  * The run's own values as every line carries them, repaired and encoded once when the encoder
  * is made: {@code run_id}, {@code emitter_id} and {@code worker} as quoted ASCII literals, and
@@ -12,9 +15,11 @@ final class RunFields {
     /** Facts about this process, the tags and hyperparameters as given. */
     final RunInfo info;
     final AsciiBytes runIdLiteral;
-    final AsciiBytes emitterIdLiteral;
-    /** Null when no worker is configured: the key is then left out. */
-    final AsciiBytes workerLiteral;
+    /**
+     * {@code ,"emitter_id":"…"} and, when a worker is configured, {@code ,"worker":"…"}: the
+     * same on every line, so written in one raw copy.
+     */
+    final AsciiBytes emitterIdAndWorker;
     /** {@code start_time}: ASCII, {@link TimestampFormat#LENGTH} bytes. */
     final byte[] startTime;
     /** Tag keys and values as written (repaired once, here); a null key is a dropped duplicate. */
@@ -31,8 +36,14 @@ final class RunFields {
         this.repair = repair;
         this.runIdLiteral = new AsciiBytes(LineWriter.asciiLiteral(
                 repair.sanitized(runId == null ? EventEncoder.UNKNOWN : runId)));
-        this.workerLiteral = worker == null ? null : new AsciiBytes(LineWriter.asciiLiteral(repair.sanitized(worker)));
-        this.emitterIdLiteral = new AsciiBytes(LineWriter.asciiLiteral(run.emitterId));
+        ByteArrayOutputStream members = new ByteArrayOutputStream();
+        members.writeBytes(",\"emitter_id\":".getBytes(StandardCharsets.US_ASCII));
+        members.writeBytes(LineWriter.asciiLiteral(run.emitterId));
+        if (worker != null) {
+            members.writeBytes(",\"worker\":".getBytes(StandardCharsets.US_ASCII));
+            members.writeBytes(LineWriter.asciiLiteral(repair.sanitized(worker)));
+        }
+        this.emitterIdAndWorker = new AsciiBytes(members.toByteArray());
         this.startTime = new TimestampFormat().format(run.startMicros).clone();
         this.tagKeys = repair.namesAsWritten(run.tagNames);
         this.tagValues = new String[run.tagValues.length];
