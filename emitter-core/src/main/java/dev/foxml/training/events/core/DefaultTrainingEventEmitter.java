@@ -137,33 +137,33 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     }
 
     DefaultTrainingEventEmitter(EmitterConfig config) {
-        this(config, new FileTransport(config.filePath));
+        this(config, new FileTransport(config.filePath()));
     }
 
     /** For tests that need a fault no real file can produce (a {@code Throwable} in the writer). */
     DefaultTrainingEventEmitter(EmitterConfig config, FileTransport file) {
         this.config = config;
-        this.log = new RateLimitedLog(config.warningInterval.toNanos());
+        this.log = new RateLimitedLog(config.warningInterval().toNanos());
         RateLimitedLog deliveryLog = log.named(LogOutput.DELIVERY);
         warnIfFileDirectoryMissing(config, deliveryLog);
         this.delivery = FailoverDelivery.forConfig(config, file, counters, deliveryLog);
-        this.maxEmitBlockNanos = config.maxEmitBlock.toNanos();
-        this.overflowCapacity = config.overflowCapacity;
+        this.maxEmitBlockNanos = config.maxEmitBlock().toNanos();
+        this.overflowCapacity = config.overflowCapacity();
         this.callerBatch = new BatchBuffer(4096);
         this.emitterId = EmitterIds.random();
-        RunInfo runInfo = new RunInfo(clock.nowMicros(), config.tags, config.params, emitterId);
-        this.callerEncoder = new EventEncoder(config.runId, config.worker, runInfo, config.maxStringChars, callerBatch);
-        int runIdProblems = ArgumentProblems.required(config.runId, config.maxStringChars)
-                | ArgumentProblems.characters(config.runId)
-                | (config.worker == null ? 0 : ArgumentProblems.required(config.worker, config.maxStringChars)
-                        | ArgumentProblems.characters(config.worker))
+        RunInfo runInfo = new RunInfo(clock.nowMicros(), config.tags(), config.params(), emitterId);
+        this.callerEncoder = new EventEncoder(config.runId(), config.worker(), runInfo, config.maxStringChars(), callerBatch);
+        int runIdProblems = ArgumentProblems.required(config.runId(), config.maxStringChars())
+                | ArgumentProblems.characters(config.runId())
+                | (config.worker() == null ? 0 : ArgumentProblems.required(config.worker(), config.maxStringChars())
+                        | ArgumentProblems.characters(config.worker()))
                 | callerEncoder.tagProblems() | callerEncoder.paramProblems();
         if (runIdProblems != 0) {
             counters.invalidArguments.incrementAndGet();
             log.warn("run-id", "the run id, worker id, tags or params have problems ("
                     + ArgumentProblems.describe(runIdProblems) + "); they are written escaped, repaired or cut");
         }
-        if (config.synchronous) {
+        if (config.synchronous()) {
             slots = null;
             mask = 0;
             writer = null;
@@ -171,20 +171,20 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             writerEncoder = null;
             writerOverflowBatch = null;
         } else {
-            slots = new EventSlot[config.queueCapacity];
+            slots = new EventSlot[config.queueCapacity()];
             for (int i = 0; i < slots.length; i++) {
                 slots[i] = new EventSlot();
             }
             mask = slots.length - 1;
             writerBatch = new BatchBuffer(BATCH_BYTES * 2);
-            writerEncoder = new EventEncoder(config.runId, config.worker, runInfo, config.maxStringChars, writerBatch);
+            writerEncoder = new EventEncoder(config.runId(), config.worker(), runInfo, config.maxStringChars(), writerBatch);
             writerOverflowBatch = new EventSlot[1024];
             writer = new Thread(this::runWriter, "foxml-training-events-writer-" + WRITER_NUMBER.incrementAndGet());
             writer.setDaemon(true);
             writer.start();
         }
         Thread hook = null;
-        if (config.shutdownHook) {
+        if (config.shutdownHook()) {
             hook = new Thread(this::closeAtShutdown, "foxml-training-events-shutdown");
             try {
                 Runtime.getRuntime().addShutdownHook(hook);
@@ -193,10 +193,10 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             }
         }
         this.shutdownHook = hook;
-        if (config.runStartEvent) {
+        if (config.runStartEvent()) {
             emit(EventType.RUN_START, null, null, 0.0, 0, 0, false, 0);
         }
-        if (config.heartbeatInterval != null) {
+        if (config.heartbeatInterval() != null) {
             heartbeat = new Thread(this::runHeartbeat, "foxml-training-events-heartbeat-" + WRITER_NUMBER.get());
             heartbeat.setDaemon(true);
             heartbeat.start();
@@ -210,10 +210,10 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
      * exists; with only the file's missing, events reach a listening bridge and the rest is lost.
      */
     private static void warnIfFileDirectoryMissing(EmitterConfig config, RateLimitedLog deliveryLog) {
-        java.nio.file.Path dir = config.filePath.getParent();
+        java.nio.file.Path dir = config.filePath().getParent();
         if (dir != null && !java.nio.file.Files.isDirectory(dir)) {
             deliveryLog.warnOnce("the directory " + dir + " of the event file does not exist (the emitter creates"
-                    + " none): events reach the socket " + config.socketPath + " while a bridge listens there,"
+                    + " none): events reach the socket " + config.socketPath() + " while a bridge listens there,"
                     + " and are dropped (counted in stats().droppedUnwritable()) while none does; create the"
                     + " directory or choose another event file (" + TrainingEventEmitterBuilder.FILE_ENV + ")");
         }
@@ -221,7 +221,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
 
     @Override
     public String runId() {
-        return config.runId;
+        return config.runId();
     }
 
     /**
@@ -239,7 +239,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     /** Where events go and how: for diagnostics and the README's "where did my events go?". */
     @Override
     public String toString() {
-        return "DefaultTrainingEventEmitter[run=" + config.runId + ", " + config + "]";
+        return "DefaultTrainingEventEmitter[run=" + config.runId() + ", " + config + "]";
     }
 
     @Override
@@ -290,7 +290,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
 
     private int progressProblems(String stage, double progressPct, String currentTarget, int targetsComplete,
                                  int targetsTotal) {
-        int max = config.maxStringChars;
+        int max = config.maxStringChars();
         return ArgumentProblems.required(stage, max) | ArgumentProblems.percent(progressPct)
                 | ArgumentProblems.optional(currentTarget, max)
                 | ArgumentProblems.counts(targetsComplete, targetsTotal);
@@ -304,7 +304,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     }
 
     private int targetProblems(String target, TargetStatus status, int modelsTrained, double bestAuc) {
-        return ArgumentProblems.required(target, config.maxStringChars)
+        return ArgumentProblems.required(target, config.maxStringChars())
                 | ArgumentProblems.count(modelsTrained) | ArgumentProblems.optionalNumber(bestAuc)
                 | (status == null ? ArgumentProblems.NULL_STATUS : 0);
     }
@@ -319,12 +319,12 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
      * the common case, nothing is copied or allocated; a map another thread changes meanwhile
      * costs the metrics, not the event.
      */
-    private void emitWithMetrics(int type, String s1, String s2, double d1, int i1, int i2, int problems,
+    private void emitWithMetrics(EventType type, String s1, String s2, double d1, int i1, int i2, int problems,
                                  Map<String, ? extends Number> metrics) {
         emitWithMetrics(type, s1, s2, d1, i1, i2, false, -1, -1, Double.NaN, problems, metrics);
     }
 
-    private void emitWithMetrics(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1,
+    private void emitWithMetrics(EventType type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1,
                                  long l2, double d2, int problems, Map<String, ? extends Number> metrics) {
         if (metrics == null || metrics.isEmpty()) {
             emit(type, s1, s2, d1, i1, i2, b1, l1, l2, d2, problems, null, null);
@@ -366,7 +366,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
 
     @Override
     public void emitStageChange(String previousStage, String newStage) {
-        int max = config.maxStringChars;
+        int max = config.maxStringChars();
         int problems = ArgumentProblems.optional(previousStage, max) | ArgumentProblems.required(newStage, max);
         emit(EventType.STAGE_CHANGE, previousStage, newStage, 0.0, 0, 0, false, problems);
     }
@@ -375,7 +375,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     public void emitStageChange(String newStage) {
         // The previous stage is filled in where events are encoded, one at a time in seq order:
         // the stage as of this event, whichever thread emitted the events before it.
-        int problems = ArgumentProblems.required(newStage, config.maxStringChars);
+        int problems = ArgumentProblems.required(newStage, config.maxStringChars());
         emit(EventType.STAGE_CHANGE, null, newStage, 0.0, 0, 0, true, problems);
     }
 
@@ -399,7 +399,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
 
     @Override
     public void emitError(String errorMessage, String errorType, boolean recoverable) {
-        int max = config.maxStringChars;
+        int max = config.maxStringChars();
         int problems = ArgumentProblems.required(errorMessage, max) | ArgumentProblems.required(errorType, max);
         emit(EventType.ERROR, errorMessage, errorType, 0.0, 0, 0, recoverable, problems);
     }
@@ -413,13 +413,13 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         }
     }
 
-    private void emit(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, int problems) {
+    private void emit(EventType type, String s1, String s2, double d1, int i1, int i2, boolean b1, int problems) {
         emit(type, s1, s2, d1, i1, i2, b1, -1, -1, Double.NaN, problems, null, null);
     }
 
-    private void emit(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1, long l2,
+    private void emit(EventType type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1, long l2,
                       double d2, int problems, String[] metricNames, double[] metricValues) {
-        if (config.strict) {
+        if (config.strict()) {
             checkStrict(s1, s2, problems);
         }
         try {
@@ -465,7 +465,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
      * The hot path, kept small so that the JIT inlines it into the emit methods: one lock, the
      * slot, the wake-up of a sleeping writer. A full ring goes the long way ({@link #enqueueSlowly}).
      */
-    private void enqueue(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1, long l2,
+    private void enqueue(EventType type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1, long l2,
                          double d2, long now, int problems, String[] metricNames, double[] metricValues) {
         int outcome;
         producerLock.lock();
@@ -482,7 +482,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     }
 
     /** Under producerLock: the event into the next free slot, unless the ring is full or the emitter closed. */
-    private int putInRing(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1, long l2,
+    private int putInRing(EventType type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1, long l2,
                           double d2, long now, int problems, String[] metricNames, double[] metricValues) {
         if (closed && Thread.currentThread() != closingThread) {
             // close() ran since the check in emit(): nothing may follow its run_complete.
@@ -498,15 +498,47 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             return RING_FULL;
         }
         EventSlot slot = slots[(int) t & mask];
-        slot.set(type, s1, s2, d1, i1, i2, b1, l1, l2, d2, now, nextSeq, problems, metricNames, metricValues);
+        fill(slot, type, s1, s2, d1, i1, i2, b1, l1, l2, d2, now, nextSeq, problems, metricNames, metricValues);
         queued(type, now);
         tail = t + 1;
         published = t + 1;
         return QUEUED;
     }
 
+    /** The positional arguments into the slot's named fields, by event type. */
+    private static void fill(EventSlot slot, EventType type, String s1, String s2, double d1, int i1, int i2,
+                             boolean b1, long l1, long l2, double d2, long now, long seq, int problems,
+                             String[] metricNames, double[] metricValues) {
+        switch (type) {
+            case PROGRESS:
+                slot.progress(s1, d1, s2, i1, i2, l1, l2, d2, b1, metricNames, metricValues);
+                break;
+            case STAGE_CHANGE:
+                slot.stageChange(s1, s2, b1);
+                break;
+            case TARGET_COMPLETE:
+                slot.targetComplete(s1, s2, i1, d1, metricNames, metricValues);
+                break;
+            case RUN_COMPLETE:
+                slot.runComplete(s1);
+                break;
+            case ERROR:
+                slot.error(s1, s2, b1);
+                break;
+            case RUN_START:
+                slot.runStart();
+                break;
+            default:
+                slot.heartbeat();
+                break;
+        }
+        slot.timestampMicros = now;
+        slot.seq = seq;
+        slot.problems = problems;
+    }
+
     /** Under producerLock, for the event just given {@code nextSeq}: what close(), flush() and the heartbeat go by. */
-    private void queued(int type, long now) {
+    private void queued(EventType type, long now) {
         lastQueuedSeq = nextSeq++;
         lastEmitMicros = now;
         if (type == EventType.RUN_COMPLETE && !runCompleted) {
@@ -521,7 +553,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
      * @return whether the event was queued (not dropped: queues full, the emitter closed, or a
      *     run_complete after the first)
      */
-    private boolean enqueueSlowly(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1,
+    private boolean enqueueSlowly(EventType type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1,
                                   long l2, double d2, long now, int problems, String[] metricNames,
                                   double[] metricValues) {
         long deadline = 0;
@@ -536,7 +568,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                 if (overflow.size() < overflowCapacity) {
                     // Rare (a writer starved of CPU, a slow disk): costs an allocation, not a wait.
                     EventSlot extra = new EventSlot();
-                    extra.set(type, s1, s2, d1, i1, i2, b1, l1, l2, d2, now, nextSeq, problems, metricNames,
+                    fill(extra, type, s1, s2, d1, i1, i2, b1, l1, l2, d2, now, nextSeq, problems, metricNames,
                             metricValues);
                     queued(type, now);
                     overflow.addLast(extra);
@@ -551,7 +583,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                     nextSeq++;
                     counters.droppedQueueFull.incrementAndGet();
                     log.warn("queue-full", "the event queue (" + slots.length + " + " + overflowCapacity
-                            + " overflow) stayed full for " + config.maxEmitBlock.toMillis()
+                            + " overflow) stayed full for " + config.maxEmitBlock().toMillis()
                             + " ms; an event was dropped (see stats().droppedQueueFull())");
                     return false;
                 }
@@ -565,7 +597,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         }
     }
 
-    private void emitSynchronously(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1,
+    private void emitSynchronously(EventType type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1,
                                    long l2, double d2, long now, int problems, String[] metricNames,
                                    double[] metricValues) {
         producerLock.lock();
@@ -578,7 +610,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                 dropExtraRunComplete();
                 return;
             }
-            callerSlot.set(type, s1, s2, d1, i1, i2, b1, l1, l2, d2, now, nextSeq, problems, metricNames,
+            fill(callerSlot, type, s1, s2, d1, i1, i2, b1, l1, l2, d2, now, nextSeq, problems, metricNames,
                     metricValues);
             queued(type, now);
             callerBatch.clear();
@@ -598,7 +630,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
      * stage, progress and target from the events before it, so the heartbeat repeats them.
      */
     private void runHeartbeat() {
-        long intervalMicros = config.heartbeatInterval.toNanos() / 1000;
+        long intervalMicros = config.heartbeatInterval().toNanos() / 1000;
         // Not after run_complete: the bridge shows a run as running while its latest event is
         // anything else, so a heartbeat after it would bring a finished run back to life.
         while (!closed && !runCompleted) {
@@ -778,7 +810,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         if (deliveredSeq >= target) {
             return true;
         }
-        long deadline = System.nanoTime() + config.flushTimeout.toNanos();
+        long deadline = System.nanoTime() + config.flushTimeout().toNanos();
         // An interrupted caller (a cancelled task flushing before it ends) waits like any other,
         // within flushTimeout, and keeps its interrupt flag.
         boolean interrupted = false;
@@ -789,7 +821,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                 while (deliveredSeq < target) {
                     long remaining = deadline - System.nanoTime();
                     if (remaining <= 0 || !writer.isAlive()) {
-                        log.warn("flush-timeout", "flush() gave up after " + config.flushTimeout.toMillis()
+                        log.warn("flush-timeout", "flush() gave up after " + config.flushTimeout().toMillis()
                                 + " ms with " + (target - deliveredSeq) + " events not yet written");
                         return false;
                     }
@@ -844,7 +876,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             if (writer != null) {
                 stopping = true;
                 LockSupport.unpark(writer);
-                long waitMillis = Math.max(1, config.closeTimeout.toMillis());
+                long waitMillis = Math.max(1, config.closeTimeout().toMillis());
                 // Also when the closing thread is interrupted (a task cancelled, then shut down
                 // as main returns): the writer is a daemon, so what it has not written when
                 // close() returns may die with the JVM.
@@ -877,7 +909,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
      */
     private void closeAtShutdown() {
         if (!runCompleted && !closed) {
-            long deadline = System.nanoTime() + Math.min(SHUTDOWN_GRACE_NANOS, config.closeTimeout.toNanos());
+            long deadline = System.nanoTime() + Math.min(SHUTDOWN_GRACE_NANOS, config.closeTimeout().toNanos());
             while (!runCompleted && !closed && deadline - System.nanoTime() > 0) {
                 Uninterruptibly.parkNanos(this, SHUTDOWN_GRACE_POLL_NANOS);
             }

@@ -31,11 +31,11 @@ public final class LineDelivery implements AutoCloseable {
     private final Path filePath;
 
     private LineDelivery(EmitterConfig config) {
-        RateLimitedLog log = new RateLimitedLog(config.warningInterval.toNanos()).named(LogOutput.DELIVERY);
+        RateLimitedLog log = new RateLimitedLog(config.warningInterval().toNanos()).named(LogOutput.DELIVERY);
         // Always the bridge: a relay's lines came from another transport and must not go back there.
         this.delivery = FailoverDelivery.toBridge(config, counters, log);
-        this.socketPath = config.socketPath;
-        this.filePath = config.filePath;
+        this.socketPath = config.socketPath();
+        this.filePath = config.filePath();
     }
 
     /**

@@ -36,9 +36,8 @@ class ElapsedAndEtaTest {
     private final EventEncoder encoder = new EventEncoder("run-eta", null, new RunInfo(START, Map.of()), 4096, out);
     private long seq;
 
-    private JsonNode at(long micros, int type, String s1, String s2, double d1, int i1, int i2) {
-        EventSlot slot = new EventSlot();
-        slot.set(type, s1, s2, d1, i1, i2, false, START + micros, ++seq, 0);
+    private JsonNode at(long micros, EventType type, String s1, String s2, double d1, int i1, int i2) {
+        EventSlot slot = Lines.slot(type, s1, s2, d1, i1, i2, START + micros, ++seq);
         JsonNode line = Lines.encode(encoder, out, slot);
         assertEquals(seq, line.get("seq").longValue());
         return line;

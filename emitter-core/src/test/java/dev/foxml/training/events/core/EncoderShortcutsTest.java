@@ -140,7 +140,9 @@ class EncoderShortcutsTest {
     /** An error event carrying {@code s} as message and {@code type} as type; the line as a string. */
     private static String encode(EventEncoder encoder, BatchBuffer batch, String s, String type) {
         EventSlot slot = new EventSlot();
-        slot.set(EventType.ERROR, s, type, 0.0, 0, 0, true, NOW, 7, 0);
+        slot.error(s, type, true);
+        slot.timestampMicros = NOW;
+        slot.seq = 7;
         return Lines.encodedLine(encoder, batch, slot);
     }
 

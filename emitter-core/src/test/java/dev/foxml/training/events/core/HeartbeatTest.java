@@ -41,10 +41,9 @@ class HeartbeatTest {
     private final EventEncoder encoder = new EventEncoder("run-hb", null, new RunInfo(START, Map.of()), 4096, out);
     private long seq;
 
-    private JsonNode encode(int type, String s1, String s2, double d1, int i1, int i2) {
-        EventSlot slot = new EventSlot();
+    private JsonNode encode(EventType type, String s1, String s2, double d1, int i1, int i2) {
         seq++;
-        slot.set(type, s1, s2, d1, i1, i2, false, START + seq * 1_000_000L, seq, 0);
+        EventSlot slot = Lines.slot(type, s1, s2, d1, i1, i2, START + seq * 1_000_000L, seq);
         return Lines.encode(encoder, out, slot);
     }
 
@@ -165,7 +164,7 @@ class HeartbeatTest {
     @Test
     void heartbeatIsOffByDefault() {
         EmitterConfig config = Lines.hermetic("run-hb", dir, dir.resolve("x.jsonl")).config();
-        assertNull(config.heartbeatInterval);
+        assertNull(config.heartbeatInterval());
     }
 
     @Test
@@ -173,7 +172,7 @@ class HeartbeatTest {
         EmitterConfig config = Lines.hermetic("run-hb", dir, dir.resolve("x.jsonl"))
                 .environment(n -> n.equals(TrainingEventEmitterBuilder.HEARTBEAT_ENV) ? "2.5" : null)
                 .config();
-        assertEquals(Duration.ofMillis(2500), config.heartbeatInterval);
+        assertEquals(Duration.ofMillis(2500), config.heartbeatInterval());
     }
 
     @Test

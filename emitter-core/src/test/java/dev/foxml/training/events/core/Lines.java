@@ -3,6 +3,7 @@ package dev.foxml.training.events.core;
 import dev.foxml.training.events.core.delivery.BatchBuffer;
 import dev.foxml.training.events.core.encode.EventEncoder;
 import dev.foxml.training.events.core.queue.EventSlot;
+import dev.foxml.training.events.core.queue.EventType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -37,6 +38,27 @@ final class Lines {
     }
 
     /** Encodes one slot and validates the line; the buffer is cleared first. */
+    /**
+     * A slot for encoder tests that vary the same few arguments across event types: {@code s1}
+     * and {@code s2} are the type's two strings, {@code d1} its number, {@code i1}/{@code i2} its
+     * counts, in the order of the emit method's parameters.
+     */
+    static EventSlot slot(EventType type, String s1, String s2, double d1, int i1, int i2, long micros, long seq) {
+        EventSlot slot = new EventSlot();
+        switch (type) {
+            case PROGRESS -> slot.progress(s1, d1, s2, i1, i2, -1, -1, Double.NaN, false, null, null);
+            case STAGE_CHANGE -> slot.stageChange(s1, s2, false);
+            case TARGET_COMPLETE -> slot.targetComplete(s1, s2, i1, d1, null, null);
+            case RUN_COMPLETE -> slot.runComplete(s1);
+            case ERROR -> slot.error(s1, s2, false);
+            case RUN_START -> slot.runStart();
+            case HEARTBEAT -> slot.heartbeat();
+        }
+        slot.timestampMicros = micros;
+        slot.seq = seq;
+        return slot;
+    }
+
     static JsonNode encode(EventEncoder encoder, BatchBuffer out, EventSlot slot) {
         return WireValidator.validate(encodedLine(encoder, out, slot));
     }

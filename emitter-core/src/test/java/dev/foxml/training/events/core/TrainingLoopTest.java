@@ -155,15 +155,17 @@ class TrainingLoopTest {
 
     private JsonNode counted(long micros, long items) {
         EventSlot slot = new EventSlot();
-        slot.set(EventType.PROGRESS, "training", null, 50.0, 0, 0, true, 1, 1, items < 0 ? Double.NaN : items,
-                START + micros, ++seq, 0, null, null);
+        slot.progress("training", 50.0, null, 0, 0, 1, 1, items < 0 ? Double.NaN : items, true, null, null);
+        slot.timestampMicros = START + micros;
+        slot.seq = ++seq;
         return Lines.encode(encoder, out, slot);
     }
 
     private JsonNode given(long micros, double throughput) {
         EventSlot slot = new EventSlot();
-        slot.set(EventType.PROGRESS, "training", null, 50.0, 0, 0, false, 1, 1, throughput,
-                START + micros, ++seq, 0, null, null);
+        slot.progress("training", 50.0, null, 0, 0, 1, 1, throughput, false, null, null);
+        slot.timestampMicros = START + micros;
+        slot.seq = ++seq;
         return Lines.encode(encoder, out, slot);
     }
 

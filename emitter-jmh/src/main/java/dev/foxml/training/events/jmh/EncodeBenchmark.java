@@ -51,12 +51,15 @@ public class EncodeBenchmark {
         RunInfo run = new RunInfo(now - 3_600_250_000L, Map.of());
         encoder = new EventEncoder(RUN_ID, null, run, 4096, batch);
         long seq = 1_234_567;
-        progress.set(EventType.PROGRESS, "training", "ret_5m", 60.0, 3, 5, false, now, seq, 0);
-        stageChange.set(EventType.STAGE_CHANGE, "feature_selection", "training", 0.0, 0, 0, false, now, seq, 0);
-        targetComplete.set(EventType.TARGET_COMPLETE, "ret_5m", "success", 0.6512, 4, 0, false, now, seq, 0);
-        runComplete.set(EventType.RUN_COMPLETE, "success", null, 0.0, 0, 0, false, now, seq, 0);
-        error.set(EventType.ERROR, "CUDA out of memory while training ret_5m", "java.lang.IllegalStateException",
-                0.0, 0, 0, true, now, seq, 0);
+        progress.progress("training", 60.0, "ret_5m", 3, 5, -1, -1, Double.NaN, false, null, null);
+        stageChange.stageChange("feature_selection", "training", false);
+        targetComplete.targetComplete("ret_5m", "success", 4, 0.6512, null, null);
+        runComplete.runComplete("success");
+        error.error("CUDA out of memory while training ret_5m", "java.lang.IllegalStateException", true);
+        for (EventSlot slot : new EventSlot[] {progress, stageChange, targetComplete, runComplete, error}) {
+            slot.timestampMicros = now;
+            slot.seq = seq;
+        }
     }
 
     @Benchmark

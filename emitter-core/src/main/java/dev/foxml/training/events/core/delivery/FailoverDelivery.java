@@ -75,7 +75,7 @@ public final class FailoverDelivery implements Delivery {
      * @throws IllegalArgumentException when a provider finds its settings unusable; the message names the setting
      */
     public static FailoverDelivery forConfig(EmitterConfig config, Counters counters, RateLimitedLog log) {
-        return forConfig(config, new FileTransport(config.filePath), counters, log);
+        return forConfig(config, new FileTransport(config.filePath()), counters, log);
     }
 
     /**
@@ -91,8 +91,8 @@ public final class FailoverDelivery implements Delivery {
     public static FailoverDelivery forConfig(EmitterConfig config, FileTransport file, Counters counters,
             RateLimitedLog log) {
         Transport primary = PrimaryTransports.forConfig(config, log);
-        return new FailoverDelivery(primary, file, config.journal, config.reconnectMin.toNanos(),
-                config.reconnectMax.toNanos(), config.writeTimeout.toNanos(), counters, log);
+        return new FailoverDelivery(primary, file, config.journal(), config.reconnectMin().toNanos(),
+                config.reconnectMax().toNanos(), config.writeTimeout().toNanos(), counters, log);
     }
 
     /**
@@ -106,9 +106,9 @@ public final class FailoverDelivery implements Delivery {
      * @return a delivery that has not yet opened anything
      */
     public static FailoverDelivery toBridge(EmitterConfig config, Counters counters, RateLimitedLog log) {
-        return new FailoverDelivery(PrimaryTransports.socket(config), new FileTransport(config.filePath),
-                config.journal, config.reconnectMin.toNanos(), config.reconnectMax.toNanos(),
-                config.writeTimeout.toNanos(), counters, log);
+        return new FailoverDelivery(PrimaryTransports.socket(config), new FileTransport(config.filePath()),
+                config.journal(), config.reconnectMin().toNanos(), config.reconnectMax().toNanos(),
+                config.writeTimeout().toNanos(), counters, log);
     }
 
     /**

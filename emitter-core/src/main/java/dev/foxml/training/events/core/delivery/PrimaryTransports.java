@@ -61,8 +61,8 @@ final class PrimaryTransports {
 
     /** The bridge's socket; the replay of recent lines only when the file does not get every line anyway. */
     static SocketTransport socket(EmitterConfig config) {
-        return new SocketTransport(config.socketPath, SocketConnector.best(), config.writeTimeout.toNanos(),
-                config.journal ? 0 : config.replayBytes);
+        return new SocketTransport(config.socketPath(), SocketConnector.best(), config.writeTimeout().toNanos(),
+                config.journal() ? 0 : config.replayBytes());
     }
 
     /**
@@ -83,11 +83,11 @@ final class PrimaryTransports {
                 settings.put((String) name, (String) value);
             }
         });
-        settings.put(TrainingEventEmitterBuilder.SOCKET_PROPERTY, config.socketPath.toString());
-        settings.put(TrainingEventEmitterBuilder.FILE_PROPERTY, config.filePath.toString());
-        settings.put(TrainingEventEmitterBuilder.MODE_PROPERTY, config.synchronous
-                ? (config.journal ? "sync-journal" : "sync")
-                : (config.journal ? "journal" : "async"));
+        settings.put(TrainingEventEmitterBuilder.SOCKET_PROPERTY, config.socketPath().toString());
+        settings.put(TrainingEventEmitterBuilder.FILE_PROPERTY, config.filePath().toString());
+        settings.put(TrainingEventEmitterBuilder.MODE_PROPERTY, config.synchronous()
+                ? (config.journal() ? "sync-journal" : "sync")
+                : (config.journal() ? "journal" : "async"));
         return Collections.unmodifiableMap(settings);
     }
 }

@@ -246,63 +246,63 @@ public final class EventEncoder {
         g.writeStartObject();
         g.writeFieldName(EVENT_TYPE);
         switch (e.type) {
-            case EventType.PROGRESS:
+            case PROGRESS:
                 g.writeString(PROGRESS);
                 g.writeFieldName(STAGE);
-                problems |= writeRequiredString(e.s1);
-                pct = clampPercent(e.d1);
+                problems |= writeRequiredString(e.stage);
+                pct = clampPercent(e.progressPct);
                 g.writeFieldName(PROGRESS_PCT);
                 writeNumberOrNull(pct);
                 g.writeFieldName(CURRENT_TARGET);
-                problems |= writeOptionalString(e.s2);
-                int total = Math.max(0, e.i2);
-                int complete = Math.min(Math.max(0, e.i1), total);
+                problems |= writeOptionalString(e.currentTarget);
+                int total = Math.max(0, e.targetsTotal);
+                int complete = Math.min(Math.max(0, e.targetsComplete), total);
                 g.writeFieldName(TARGETS_COMPLETE);
                 g.writeNumber(complete);
                 g.writeFieldName(TARGETS_TOTAL);
                 g.writeNumber(total);
                 trackProgress(e, pct, complete, total);
                 break;
-            case EventType.STAGE_CHANGE:
+            case STAGE_CHANGE:
                 g.writeString(STAGE_CHANGE);
                 g.writeFieldName(PREVIOUS_STAGE);
-                if (e.b1) {
+                if (e.previousStageFromStream) {
                     // The stage this stream is in as of this event (seq order): the last
                     // stage_change's new stage or the last progress's stage, as written there.
                     writeOptionalString(lastStage);
                 } else {
-                    problems |= writeOptionalString(e.s1);
+                    problems |= writeOptionalString(e.previousStage);
                 }
                 g.writeFieldName(NEW_STAGE);
-                problems |= writeRequiredString(e.s2);
+                problems |= writeRequiredString(e.newStage);
                 trackStageChange(e);
                 break;
-            case EventType.TARGET_COMPLETE:
+            case TARGET_COMPLETE:
                 g.writeString(TARGET_COMPLETE);
                 g.writeFieldName(TARGET);
-                problems |= writeRequiredString(e.s1);
+                problems |= writeRequiredString(e.target);
                 g.writeFieldName(STATUS);
-                g.writeString(e.s2);
+                g.writeString(e.status);
                 g.writeFieldName(MODELS_TRAINED);
-                g.writeNumber(Math.max(0, e.i1));
+                g.writeNumber(Math.max(0, e.modelsTrained));
                 g.writeFieldName(BEST_AUC);
-                writeNumberOrNull(e.d1);
+                writeNumberOrNull(e.bestAuc);
                 break;
-            case EventType.RUN_COMPLETE:
+            case RUN_COMPLETE:
                 g.writeString(RUN_COMPLETE);
                 g.writeFieldName(STATUS);
-                g.writeString(e.s1);
+                g.writeString(e.status);
                 break;
-            case EventType.ERROR:
+            case ERROR:
                 g.writeString(ERROR);
                 g.writeFieldName(ERROR_MESSAGE);
-                problems |= writeRequiredString(e.s1);
+                problems |= writeRequiredString(e.errorMessage);
                 g.writeFieldName(ERROR_TYPE);
-                problems |= writeRequiredString(e.s2);
+                problems |= writeRequiredString(e.errorType);
                 g.writeFieldName(RECOVERABLE);
-                g.writeBoolean(e.b1);
+                g.writeBoolean(e.recoverable);
                 break;
-            case EventType.RUN_START:
+            case RUN_START:
                 g.writeString(RUN_START);
                 g.writeFieldName(PID);
                 g.writeNumber(run.pid);
@@ -326,7 +326,7 @@ public final class EventEncoder {
                     g.writeEndObject();
                 }
                 break;
-            case EventType.HEARTBEAT:
+            case HEARTBEAT:
                 g.writeString(HEARTBEAT);
                 g.writeFieldName(STAGE);
                 writeOptionalString(lastStage);
@@ -373,11 +373,11 @@ public final class EventEncoder {
         }
         if (e.type == EventType.PROGRESS) {
             g.writeFieldName(EPOCH);
-            writeCountOrNull(e.l1);
+            writeCountOrNull(e.epoch);
             g.writeFieldName(STEP);
-            writeCountOrNull(e.l2);
+            writeCountOrNull(e.step);
             g.writeFieldName(THROUGHPUT);
-            writeNumberOrNull(e.b1 ? throughputFromCount(e) : throughput(e.d2));
+            writeNumberOrNull(e.throughputIsItemCount ? throughputFromCount(e) : throughput(e.throughput));
         }
         g.writeEndObject();
         g.writeRaw('\n');
@@ -406,7 +406,7 @@ public final class EventEncoder {
      * no count, and when no time has passed (the window then stays open until time has passed).
      */
     private double throughputFromCount(EventSlot e) {
-        double items = e.d2;
+        double items = e.throughput;
         if (Double.isNaN(items)) {
             return Double.NaN;
         }
@@ -455,7 +455,7 @@ public final class EventEncoder {
 
     /** What a progress event says, as written (clamped): for the ETA and for heartbeats. */
     private void trackProgress(EventSlot e, double pct, int complete, int total) {
-        String stage = e.s1 == null ? UNKNOWN : e.s1;
+        String stage = e.stage == null ? UNKNOWN : e.stage;
         if (!stage.equals(etaStage)) {
             etaStage = stage;
             etaStageStartMicros = e.timestampMicros;
@@ -463,13 +463,13 @@ public final class EventEncoder {
         }
         lastStage = stage;
         lastPct = pct;
-        lastTarget = e.s2;
+        lastTarget = e.currentTarget;
         lastTotal = total;
         lastComplete = complete;
     }
 
     private void trackStageChange(EventSlot e) {
-        String stage = e.s2 == null ? UNKNOWN : e.s2;
+        String stage = e.newStage == null ? UNKNOWN : e.newStage;
         etaStage = stage;
         etaStageStartMicros = e.timestampMicros;
         etaStageStartPct = 0.0;
