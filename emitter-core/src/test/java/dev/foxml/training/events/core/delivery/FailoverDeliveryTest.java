@@ -319,4 +319,27 @@ class FailoverDeliveryTest {
         assertEquals(0, counters.droppedUnwritable.get());
         assertTrue(Thread.interrupted());
     }
+
+    @Test
+    void aPrimaryThatCannotVouchForLinesAtCloseHandsThemToTheFallbackBeforeItCloses() {
+        FailoverDelivery d = failover(false, HOUR);
+        primary.keepsUnconfirmed = true;
+        primary.unconfirmedAtClose = true;
+        d.deliver(batch(2));
+        d.close();
+        assertEquals(lines(1, 2), fallback.lines);
+        assertEquals(2, counters.replayed.get());
+        assertEquals(0, fallback.writesAfterClose, "written before the fallback closed");
+        assertEquals(1, fallback.closes);
+    }
+
+    @Test
+    void aSocketLikePrimaryLeavesNothingToTheFallbackAtClose() {
+        FailoverDelivery d = failover(false, HOUR);
+        primary.keepsUnconfirmed = true;
+        d.deliver(batch(2));
+        d.close();
+        assertEquals(List.of(), fallback.lines, "a clean close of the socket replays nothing");
+        assertEquals(0, counters.replayed.get());
+    }
 }

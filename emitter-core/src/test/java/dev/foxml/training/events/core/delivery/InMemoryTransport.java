@@ -46,12 +46,15 @@ final class InMemoryTransport implements Fallback {
     int interruptedWrites;
     /** Whether {@link #takeClearedInterrupt()} reports a cleared interrupt (once). */
     boolean clearedInterrupt;
+    /** Whether lines may still be unconfirmed after a clean close (a broker's producer). */
+    boolean unconfirmedAtClose;
     /** Thrown by {@link #checkHealth} when set. */
     IOException healthFailure;
 
     int opens;
     int writes;
     int closes;
+    int writesAfterClose;
     /** Whether the writing thread's interrupt flag was set at any write. */
     boolean sawInterruptFlag;
 
@@ -92,6 +95,7 @@ final class InMemoryTransport implements Fallback {
     @Override
     public void write(ByteBuffer wholeLines, int lineCount) throws IOException {
         writes++;
+        writesAfterClose += closes > 0 ? 1 : 0;
         sawInterruptFlag |= Thread.currentThread().isInterrupted();
         if (writeBug != null) {
             throw writeBug;
@@ -159,6 +163,11 @@ final class InMemoryTransport implements Fallback {
         if (healthFailure != null) {
             throw healthFailure;
         }
+    }
+
+    @Override
+    public boolean unconfirmedAfterClose() {
+        return unconfirmedAtClose;
     }
 
     @Override
