@@ -24,6 +24,9 @@ import java.util.function.UnaryOperator;
  * <p>{@link #build()} validates everything and throws {@link IllegalArgumentException} with a
  * message that says where a bad value came from and what to fix; once built, the emitter itself
  * never throws.
+ *
+ * <p>Its length is its documented methods, one per setting, and the setting names it has always
+ * offered; it only holds the choices: {@code core.config} resolves and checks them.
  */
 public final class TrainingEventEmitterBuilder {
     /** Environment variable naming the bridge's Unix socket ({@link EmitterSetting#SOCKET}). */
@@ -297,7 +300,7 @@ public final class TrainingEventEmitterBuilder {
     /**
      * This process's worker or rank in a multi-process run, written as {@code worker} on every
      * line so that one run's events from many processes can be told apart (default: the
-     * {@value #WORKER_PROPERTY} property or {@value #WORKER_ENV} variable, else none).
+     * {@link EmitterSetting#WORKER} property or variable, else none).
      *
      * @param worker a non-blank id, e.g. {@code "rank-3"}
      * @return this builder
@@ -310,7 +313,7 @@ public final class TrainingEventEmitterBuilder {
 
     /**
      * Tags for the {@code run_start} event, e.g. {@code Map.of("experiment", "baseline")}, in the
-     * map's order (default: {@value #TAGS_ENV} as {@code k=v,k2=v2}, else none). At most
+     * map's order (default: the {@link EmitterSetting#TAGS} setting, {@code k=v,k2=v2}, else none). At most
      * {@value #MAX_TAGS} tags with non-blank keys; keys and values longer than 128 characters are cut.
      *
      * @param tags key to value, copied now
@@ -362,7 +365,7 @@ public final class TrainingEventEmitterBuilder {
     /**
      * Sends a {@code heartbeat} event, repeating the current stage, progress and target, whenever
      * nothing was emitted for {@code interval}, so that a dashboard can tell a long silent model
-     * fit from a dead process. Off by default (also settable as {@value #HEARTBEAT_ENV} seconds);
+     * fit from a dead process. Off by default (also settable in seconds, {@link EmitterSetting#HEARTBEAT_SECONDS});
      * from one second ({@link #MIN_HEARTBEAT}) to 24 hours ({@link #MAX_HEARTBEAT}).
      *
      * @param interval from 1 second to 24 hours
@@ -375,19 +378,15 @@ public final class TrainingEventEmitterBuilder {
     }
 
     /**
-     * Sets one setting by name, as a system property or environment variable would, but over both:
-     * one of {@link EmitterSetting}'s ({@code "socket"}, {@code "heartbeat.seconds"}, ...) or a
-     * transport's own ({@code setting("kafka.bootstrap", "broker:9092")}), named without
-     * {@value EmitterSetting#PREFIX}. The value is checked when the emitter is built, as the
-     * property's would be; a transport's setting is passed on to the transport unread. For one of
-     * the emitter's settings, the later of this and its own method ({@link #socketPath(Path)}, ...)
-     * wins.
+     * Sets one setting by name, over its system property and environment variable: one of
+     * {@link EmitterSetting}'s ({@code "socket"}, {@code "heartbeat.seconds"}, ...; the later of
+     * this and the setting's own method wins) or a transport's ({@code "kafka.bootstrap"}), which
+     * is passed on unread. The value is checked at build time, as the property's would be.
      *
-     * @param name the setting's short name, e.g. {@code "kafka.bootstrap"}
-     * @param value its value as text; {@code null} to drop what an earlier call set
+     * @param name the short name, without {@value EmitterSetting#PREFIX}
+     * @param value the value as text; {@code null} drops what an earlier call set
      * @return this builder
-     * @throws IllegalArgumentException when the name is neither the emitter's nor a transport's,
-     *     listing the names known
+     * @throws IllegalArgumentException for a name neither the emitter's nor a transport's, listing the known ones
      */
     public TrainingEventEmitterBuilder setting(String name, String value) {
         String key = ConfigResolver.settingKey(name);
@@ -397,19 +396,15 @@ public final class TrainingEventEmitterBuilder {
             settings.put(key, value);
         }
         EmitterSetting own = EmitterSetting.forKey(key);
-        if (own == EmitterSetting.SOCKET) {
-            socketPath = null;
-        } else if (own == EmitterSetting.FILE) {
-            filePath = null;
-        } else if (own == EmitterSetting.MODE) {
-            synchronous = null;
-            journal = null;
-        } else if (own == EmitterSetting.WORKER) {
-            worker = null;
-        } else if (own == EmitterSetting.TAGS) {
-            tags = null;
-        } else if (own == EmitterSetting.HEARTBEAT_SECONDS) {
-            heartbeatInterval = null;
+        if (own != null) {
+            switch (own) { // the later of this and the setting's own method wins
+                case SOCKET -> socketPath = null;
+                case FILE -> filePath = null;
+                case MODE -> synchronous = journal = null;
+                case WORKER -> worker = null;
+                case TAGS -> tags = null;
+                case HEARTBEAT_SECONDS -> heartbeatInterval = null;
+            }
         }
         return this;
     }
@@ -426,15 +421,10 @@ public final class TrainingEventEmitterBuilder {
         return this;
     }
 
-    /** For tests: the environment variables, all of them. */
-    TrainingEventEmitterBuilder environment(Map<String, String> env) {
-        this.environment = Source.of(env);
-        return this;
-    }
-
-    /** For tests: the system properties, all of them. */
-    TrainingEventEmitterBuilder properties(Map<String, String> props) {
+    /** For tests: all the system properties and environment variables there are. */
+    TrainingEventEmitterBuilder sources(Map<String, String> props, Map<String, String> env) {
         this.properties = Source.of(props);
+        this.environment = Source.of(env);
         return this;
     }
 

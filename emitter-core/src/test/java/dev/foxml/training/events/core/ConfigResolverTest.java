@@ -39,8 +39,7 @@ class ConfigResolverTest {
 
     private TrainingEventEmitterBuilder hermetic(Map<String, String> properties, Map<String, String> environment) {
         return DefaultTrainingEventEmitter.builder("run-r")
-                .properties(properties)
-                .environment(environment)
+                .sources(properties, environment)
                 .socketPath(dir.resolve("bridge.sock"))
                 .filePath(dir.resolve("events.jsonl"))
                 .shutdownHook(false);

@@ -20,6 +20,9 @@ import java.util.Map;
  * value against its range, and refuses what cannot work with an {@link IllegalArgumentException}
  * whose message names the setting, where its value came from ({@link Value#where()}), the value
  * (quoted, invisible characters escaped) and the fix.
+ *
+ * <p>A little over 400 lines: one short check per setting, most of each its message; split, the
+ * checks would no longer read as one list of what a configuration must satisfy.
  */
 public final class ConfigValidation {
     /** The longest socket path Linux accepts: {@code sun_path} is 108 bytes including the NUL. */
@@ -46,7 +49,7 @@ public final class ConfigValidation {
      * @param synchronous the emit call writes
      * @param journal every event also goes to the file
      */
-    public record Mode(boolean synchronous, boolean journal) {
+    record Mode(boolean synchronous, boolean journal) {
     }
 
     /**
@@ -55,7 +58,7 @@ public final class ConfigValidation {
      * @param runId the run id
      * @param strict whether strict mode is on
      */
-    public static void runIdPresent(String runId, boolean strict) {
+    static void runIdPresent(String runId, boolean strict) {
         if (runId == null) {
             throw new IllegalArgumentException("the run id is null: pass the id of the training run");
         }
@@ -71,7 +74,7 @@ public final class ConfigValidation {
      * @param strict whether strict mode is on
      * @param maxStringChars the longest string written
      */
-    public static void runIdStrict(String runId, boolean strict, int maxStringChars) {
+    static void runIdStrict(String runId, boolean strict, int maxStringChars) {
         if (strict) {
             int problems = ArgumentProblems.required(runId, maxStringChars) | ArgumentProblems.characters(runId);
             if (problems != 0) {
@@ -88,7 +91,7 @@ public final class ConfigValidation {
      * @param text the text and its origin
      * @return the path, not yet checked as a socket or file path
      */
-    public static Path path(Value<String> text) {
+    static Path path(Value<String> text) {
         if (!text.isSet()) {
             return Path.of(text.value());
         }
@@ -113,7 +116,7 @@ public final class ConfigValidation {
      * @param socket the resolved path; the default is not checked
      * @return the path
      */
-    public static Path socketPath(Value<Path> socket) {
+    static Path socketPath(Value<Path> socket) {
         if (!socket.isSet()) {
             return socket.value();
         }
@@ -142,7 +145,7 @@ public final class ConfigValidation {
      * @param file the resolved path; the default is not checked
      * @return the path
      */
-    public static Path filePath(Value<Path> file) {
+    static Path filePath(Value<Path> file) {
         if (!file.isSet()) {
             return file.value();
         }
@@ -169,7 +172,7 @@ public final class ConfigValidation {
      * @param socket the checked socket path
      * @param file the checked file path
      */
-    public static void deliverable(Value<Path> socket, Value<Path> file) {
+    static void deliverable(Value<Path> socket, Value<Path> file) {
         if (socket.value().equals(file.value())) {
             throw new IllegalArgumentException("the socket and the event file are both " + socket.value()
                     + ": give the file its own path (" + file.where() + ")");
@@ -196,7 +199,7 @@ public final class ConfigValidation {
      * @param text the mode's text and origin
      * @return the mode
      */
-    public static Mode mode(Value<String> text) {
+    static Mode mode(Value<String> text) {
         String mode = text.value();
         if (mode.isBlank()) {
             throw new IllegalArgumentException(text.where()
@@ -218,7 +221,7 @@ public final class ConfigValidation {
      *
      * @param c the builder's choices
      */
-    public static void limits(BuilderChoices c) {
+    static void limits(BuilderChoices c) {
         positive(c.queueCapacity(), "queueCapacity", 1 << 24);
         if (c.queueCapacity() < 2) {
             throw new IllegalArgumentException("queueCapacity is " + c.queueCapacity() + ": use at least 2");
@@ -255,7 +258,7 @@ public final class ConfigValidation {
      * @param worker the resolved worker id
      * @return the worker id, or {@code null} for none
      */
-    public static String worker(Value<String> worker) {
+    static String worker(Value<String> worker) {
         String id = worker.value();
         if (id != null && id.isBlank()) {
             throw new IllegalArgumentException(worker.origin() == Origin.BUILDER
@@ -271,7 +274,7 @@ public final class ConfigValidation {
      * @param text the tags' text and origin
      * @return key to value in the written order
      */
-    public static Map<String, String> tags(Value<String> text) {
+    static Map<String, String> tags(Value<String> text) {
         Map<String, String> parsed = new LinkedHashMap<>();
         if (text.value().isBlank()) {
             return parsed;
@@ -293,7 +296,7 @@ public final class ConfigValidation {
      * @param tags the resolved tags
      * @return the tags, empty for none
      */
-    public static Map<String, String> checkTags(Value<Map<String, String>> tags) {
+    static Map<String, String> checkTags(Value<Map<String, String>> tags) {
         Map<String, String> map = tags.value() == null ? Map.of() : tags.value();
         if (map.size() > MAX_TAGS) {
             throw new IllegalArgumentException(tags.where() + " has " + map.size() + " tags: use at most " + MAX_TAGS);
@@ -311,7 +314,7 @@ public final class ConfigValidation {
      *
      * @param params name to value, or {@code null} for none
      */
-    public static void params(Map<String, Object> params) {
+    static void params(Map<String, Object> params) {
         if (params == null) {
             return;
         }
@@ -332,7 +335,7 @@ public final class ConfigValidation {
      * @param text the text and its origin
      * @return the interval
      */
-    public static Duration heartbeatSeconds(Value<String> text) {
+    static Duration heartbeatSeconds(Value<String> text) {
         String value = text.value();
         String fix = ": give the heartbeat interval in seconds, from 1 to " + MAX_HEARTBEAT.getSeconds()
                 + " (24 hours), e.g. 30; or unset it to leave the heartbeat off";
@@ -358,7 +361,7 @@ public final class ConfigValidation {
      * @param heartbeat the resolved interval (text was checked when parsed)
      * @return the interval, or {@code null} for no heartbeat
      */
-    public static Duration heartbeat(Value<Duration> heartbeat) {
+    static Duration heartbeat(Value<Duration> heartbeat) {
         Duration interval = heartbeat.value();
         if (interval == null || heartbeat.origin() != Origin.BUILDER) {
             return interval;

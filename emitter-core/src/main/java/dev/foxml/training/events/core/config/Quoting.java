@@ -6,7 +6,7 @@ import java.util.Locale;
  * Values shown in messages: in double quotes with every control or invisible character escaped,
  * so that a stray newline or no-break space from a shell script is visible.
  */
-public final class Quoting {
+final class Quoting {
     private Quoting() {
     }
 
@@ -16,7 +16,7 @@ public final class Quoting {
      * @param value the value
      * @return e.g. {@code "/run/foxml.sock\n"} for a value ending in a newline
      */
-    public static String quoted(String value) {
+    static String quoted(String value) {
         StringBuilder sb = new StringBuilder(value.length() + 2).append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -37,7 +37,7 @@ public final class Quoting {
      * @param c the character
      * @return its description
      */
-    public static String describe(char c) {
+    static String describe(char c) {
         switch (c) {
             case ' ': return "a space";
             case '\n': return "a newline (\\n)";
@@ -53,7 +53,7 @@ public final class Quoting {
      * @param c the character
      * @return {@code true} for a control character
      */
-    public static boolean isControl(char c) {
+    static boolean isControl(char c) {
         return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029';
     }
 
@@ -63,7 +63,7 @@ public final class Quoting {
      * @param c the character
      * @return {@code true} for white space
      */
-    public static boolean isBlank(char c) {
+    static boolean isBlank(char c) {
         return Character.isWhitespace(c) || Character.isSpaceChar(c);
     }
 
