@@ -32,7 +32,8 @@ public final class LineDelivery implements AutoCloseable {
 
     private LineDelivery(EmitterConfig config) {
         RateLimitedLog log = new RateLimitedLog(config.warningInterval().toNanos()).named(LogOutput.DELIVERY);
-        this.delivery = FailoverDelivery.forConfig(config, counters, log);
+        // Always the bridge: a relay's lines came from another transport and must not go back there.
+        this.delivery = FailoverDelivery.toBridge(config, counters, log);
         this.socketPath = config.socketPath();
         this.filePath = config.filePath();
     }

@@ -96,6 +96,22 @@ public final class FailoverDelivery implements Delivery {
     }
 
     /**
+     * Builds a delivery to the bridge's socket whatever providers are present, the event file as
+     * the fallback: for a relay that forwards lines it consumed from another transport, which
+     * must not send them back there.
+     *
+     * @param config the delivery's settings
+     * @param counters where deliveries, failures and losses are counted
+     * @param log the delivery's log (where events go, failures)
+     * @return a delivery that has not yet opened anything
+     */
+    public static FailoverDelivery toBridge(EmitterConfig config, Counters counters, RateLimitedLog log) {
+        return new FailoverDelivery(PrimaryTransports.socket(config), new FileTransport(config.filePath()),
+                config.journal(), config.reconnectMin().toNanos(), config.reconnectMax().toNanos(),
+                config.writeTimeout().toNanos(), counters, log);
+    }
+
+    /**
      * Returns whether the primary is open now (lines go to it, not to the fallback).
      *
      * @return whether the primary is open now
@@ -283,6 +299,11 @@ public final class FailoverDelivery implements Delivery {
         counters.socketErrors.incrementAndGet();
         retryLater(System.nanoTime());
         routes.primaryFailed(why);
+        takeUnconfirmedToFallback();
+    }
+
+    /** Writes the lines the closed primary cannot vouch for to the fallback. */
+    private void takeUnconfirmedToFallback() {
         unconfirmed.clear();
         int unconfirmedLines;
         try {
@@ -317,6 +338,9 @@ public final class FailoverDelivery implements Delivery {
     @Override
     public void close() {
         primary.close();
+        if (primary.unconfirmedAfterClose()) {
+            takeUnconfirmedToFallback();
+        }
         fallback.close();
     }
 }

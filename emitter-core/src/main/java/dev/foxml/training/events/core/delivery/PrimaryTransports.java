@@ -67,8 +67,8 @@ final class PrimaryTransports {
 
     /**
      * The settings a provider reads: {@code FOXML_TRAINING_EVENT_X_Y} environment variables as
-     * {@code foxml.training.event.x.y}, system properties over them, and the resolved socket, file
-     * and mode over both.
+     * {@code foxml.training.event.x.y}, system properties over them, the builder's extension
+     * settings over those, and the resolved socket, file and mode over all.
      */
     static Map<String, String> settings(EmitterConfig config) {
         Map<String, String> settings = new TreeMap<>();
@@ -83,6 +83,8 @@ final class PrimaryTransports {
                 settings.put((String) name, (String) value);
             }
         });
+        // The builder's setting(...) values, resolved over properties and environment.
+        config.extensions().forEach((name, value) -> settings.put(PROPERTY_PREFIX + name, value));
         settings.put(TrainingEventEmitterBuilder.SOCKET_PROPERTY, config.socketPath().toString());
         settings.put(TrainingEventEmitterBuilder.FILE_PROPERTY, config.filePath().toString());
         settings.put(TrainingEventEmitterBuilder.MODE_PROPERTY, config.synchronous()

@@ -25,9 +25,11 @@ final class ReplayBuffer {
     /** Remembers bytes {@code [from, to)} of {@code batch} (absolute positions; the buffer is not moved). */
     void record(ByteBuffer batch, int from, int to) {
         int len = to - from;
-        if (len >= ring.length) {
+        boolean midLine = false;
+        if (len > ring.length) {
             from = to - ring.length;
             len = ring.length;
+            midLine = batch.get(from - 1) != '\n';
         }
         int at = (int) (written % ring.length);
         int first = Math.min(len, ring.length - at);
@@ -35,7 +37,9 @@ final class ReplayBuffer {
         if (first < len) {
             batch.get(from + first, ring, 0, len - first);
         }
-        written += len;
+        // A batch larger than the ring leaves only its tail; one that starts mid-line is counted as
+        // more than the ring holds (the same place in it), so that draining skips that fragment.
+        written += midLine ? len + ring.length : len;
     }
 
     /**
