@@ -59,12 +59,17 @@ public final class KafkaLineSender implements AutoCloseable {
     private final String topic;
     private final String bootstrap;
     private final long maxBlockNanos;
+    private final long deliveryTimeoutMillis;
+    private final String settingsDescription;
 
-    private KafkaLineSender(Map<String, Object> config, String topic, String bootstrap, long maxBlockMillis) {
+    private KafkaLineSender(Map<String, Object> config, String topic, String bootstrap, long maxBlockMillis,
+            long deliveryTimeoutMillis) {
         this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         this.topic = topic;
         this.bootstrap = bootstrap;
         this.maxBlockNanos = TimeUnit.MILLISECONDS.toNanos(maxBlockMillis);
+        this.deliveryTimeoutMillis = deliveryTimeoutMillis;
+        this.settingsDescription = ProducerSettings.describe(config);
     }
 
     /**
@@ -74,6 +79,11 @@ public final class KafkaLineSender implements AutoCloseable {
      */
     public static Builder builder() {
         return new Builder(KafkaSettings.ofProcess());
+    }
+
+    /** A builder that reads unset values from the given settings instead of the process's. */
+    static Builder builder(KafkaSettings settings) {
+        return new Builder(settings);
     }
 
     /**
@@ -126,6 +136,37 @@ public final class KafkaLineSender implements AutoCloseable {
             }
         }
         return sending;
+    }
+
+    /**
+     * Hands one record to the client (the transport's path: its own bookkeeping per line).
+     *
+     * @return the client's future: already done (failed) when the record was refused before it
+     *     was queued, e.g. no metadata within {@code max.block.ms}
+     */
+    java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> sendOne(byte[] key, byte[] value,
+            org.apache.kafka.clients.producer.Callback callback) {
+        return producer.send(new ProducerRecord<>(topic, key, value), callback);
+    }
+
+    /** The bootstrap servers, for messages. */
+    String bootstrap() {
+        return bootstrap;
+    }
+
+    /** {@code max.block.ms} in nanoseconds. */
+    long maxBlockNanos() {
+        return maxBlockNanos;
+    }
+
+    /** {@code delivery.timeout.ms}. */
+    long deliveryTimeoutMillis() {
+        return deliveryTimeoutMillis;
+    }
+
+    /** The producer settings, values hidden unless known to be harmless (for a log line). */
+    String describeSettings() {
+        return settingsDescription;
     }
 
     /**
@@ -262,6 +303,7 @@ public final class KafkaLineSender implements AutoCloseable {
     /** Configures a {@link KafkaLineSender}; unset values come from properties, environment and defaults. */
     public static final class Builder {
         private final KafkaSettings settings;
+        private Duration defaultMaxBlock = DEFAULT_MAX_BLOCK;
         private String bootstrap;
         private String topic;
         private final Map<String, String> producerSettings = new HashMap<>();
@@ -278,6 +320,12 @@ public final class KafkaLineSender implements AutoCloseable {
          */
         public Builder bootstrap(String bootstrap) {
             this.bootstrap = Objects.requireNonNull(bootstrap, "bootstrap");
+            return this;
+        }
+
+        /** The {@code max.block.ms} used unless a setting names one (the transport's is shorter). */
+        Builder defaultMaxBlock(Duration maxBlock) {
+            this.defaultMaxBlock = maxBlock;
             return this;
         }
 
@@ -347,7 +395,7 @@ public final class KafkaLineSender implements AutoCloseable {
             config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
             config.put(ProducerConfig.ACKS_CONFIG, "all");
             config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-            config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(DEFAULT_MAX_BLOCK.toMillis()));
+            config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(defaultMaxBlock.toMillis()));
             config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
                     Long.toString(DEFAULT_DELIVERY_TIMEOUT.toMillis()));
             // request.timeout.ms + linger.ms must stay within delivery.timeout.ms (the client checks).
@@ -357,7 +405,7 @@ public final class KafkaLineSender implements AutoCloseable {
             config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "foxml-training-events");
             long maxBlock = millis(config, ProducerConfig.MAX_BLOCK_MS_CONFIG);
             try {
-                return new KafkaLineSender(config, name, servers, maxBlock);
+                return new KafkaLineSender(config, name, servers, maxBlock, delivery);
             } catch (org.apache.kafka.common.KafkaException e) {
                 // The client's own message names the setting; the cause may quote values, so it is left out.
                 throw new IllegalArgumentException("the Kafka producer settings are unusable: " + e.getMessage());
@@ -367,6 +415,7 @@ public final class KafkaLineSender implements AutoCloseable {
         private static void require(Map<String, Object> config, String name, String... allowed) {
             Object value = config.get(name);
             if (value != null && !Arrays.asList(allowed).contains(value.toString().trim().toLowerCase(java.util.Locale.ROOT))) {
+                // acks and enable.idempotence are never secrets: their value helps the fix.
                 throw new IllegalArgumentException("the producer setting " + name + " is '" + value
                         + "': training events need " + name + "=" + allowed[0]
                         + " (no line lost or written twice by a retry); remove the setting");

@@ -39,6 +39,23 @@ final class KafkaSettings {
     }
 
     /**
+     * Settings already resolved elsewhere (builder over property over environment), named like
+     * the system properties: {@code foxml.training.event.kafka.bootstrap}, ... Names outside
+     * {@value #PREFIX} are ignored.
+     *
+     * @return settings that read only {@code resolved}
+     */
+    static KafkaSettings of(Map<String, String> resolved) {
+        Properties properties = new Properties();
+        resolved.forEach((name, value) -> {
+            if (name.startsWith(PREFIX) && value != null) {
+                properties.setProperty(name, value);
+            }
+        });
+        return new KafkaSettings(properties, Map.of());
+    }
+
+    /**
      * Returns the property's value, else the environment variable's, else null.
      *
      * @return the property's value, else the environment variable's, else null
