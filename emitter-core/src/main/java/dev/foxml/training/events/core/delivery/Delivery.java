@@ -1,0 +1,40 @@
+package dev.foxml.training.events.core.delivery;
+
+/**
+ * Where the writer hands its batches: it delivers them, does the delivery's housekeeping while
+ * idle, and asks how long it may park. {@link FailoverDelivery#forConfig} builds the one in use.
+ *
+ * <p>Not thread-safe: one thread at a time (the writer thread, or callers under the emitter's
+ * lock in synchronous mode).
+ */
+public interface Delivery {
+    /**
+     * Delivers the batch's lines; never throws. Lines no transport took are counted as dropped.
+     * The calling thread's interrupt flag is the same on return as on entry (or set, if it was
+     * interrupted meanwhile). The batch is left as it is: the caller clears it.
+     *
+     * @param batch the whole lines to deliver
+     */
+    void deliver(BatchBuffer batch);
+
+    /**
+     * Does the work due while there is nothing to deliver: opens the primary again when its
+     * backoff is over, and notices a primary that failed while idle.
+     *
+     * @param nowNanos the current {@link System#nanoTime()}
+     */
+    void maintain(long nowNanos);
+
+    /**
+     * Returns how long an idle writer may park before {@link #maintain} is due again: at most
+     * {@code longestNanos}, shorter when the primary is to be opened again sooner, at least 1 ms.
+     *
+     * @param nowNanos the current {@link System#nanoTime()}
+     * @param longestNanos the writer's own longest park
+     * @return the park in nanoseconds
+     */
+    long parkNanos(long nowNanos, long longestNanos);
+
+    /** Closes the transports; lines not yet delivered are the caller's. */
+    void close();
+}
