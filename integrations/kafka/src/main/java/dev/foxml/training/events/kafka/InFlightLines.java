@@ -22,6 +22,8 @@ final class InFlightLines {
     private long inFlight;
     private long confirmedTotal;
     private long unconfirmedTotal;
+    /** Lines of failed writes that failed afterwards too: already in the fallback with their batch. */
+    private long failedDisowned;
     private long confirmedSinceLook;
     private long unconfirmedSinceLook;
     /** Whether the latest outcome was a failure, and why. */
@@ -33,17 +35,33 @@ final class InFlightLines {
      *
      * @return the callback that completes it
      */
-    synchronized Callback track(long seq, byte[] value) {
+    synchronized Callback track(long seq, byte[] value, Batch batch) {
         inFlight++;
         boolean[] done = new boolean[1];
-        return (metadata, error) -> completed(seq, value, error, done);
+        return (metadata, error) -> completed(seq, value, error, done, batch);
+    }
+
+    /**
+     * The lines of one write. When the write fails, the caller writes the whole batch to the
+     * fallback itself: its lines that fail later are then not kept again (no line twice in the
+     * file), only counted.
+     */
+    static final class Batch {
+        private boolean disowned;
+
+        /** The caller keeps the batch's lines: failures of its lines are counted, not kept. */
+        void disown(InFlightLines lines) {
+            synchronized (lines) {
+                disowned = true;
+            }
+        }
     }
 
     /**
      * The producer's outcome for a tracked line: confirmed when {@code error} is null. Only the
      * first outcome counts (the writer completes a line itself when the send threw).
      */
-    private synchronized void completed(long seq, byte[] value, Exception error, boolean[] done) {
+    private synchronized void completed(long seq, byte[] value, Exception error, boolean[] done, Batch batch) {
         if (done[0]) {
             return;
         }
@@ -55,13 +73,12 @@ final class InFlightLines {
             lastFailed = false;
             return;
         }
-        keep(seq, value);
         lastFailed = true;
         lastFailure = error;
-    }
-
-    /** A line never handed to the producer (the broker is being waited out): unconfirmed at once. */
-    synchronized void notSent(long seq, byte[] value) {
+        if (batch.disowned) {
+            failedDisowned++;
+            return;
+        }
         keep(seq, value);
     }
 
@@ -117,6 +134,10 @@ final class InFlightLines {
 
     synchronized long unconfirmedTotal() {
         return unconfirmedTotal;
+    }
+
+    synchronized long failedDisowned() {
+        return failedDisowned;
     }
 
     /** Outcomes since the last look. */

@@ -62,14 +62,48 @@ public final class KafkaLineSender implements AutoCloseable {
     private final long deliveryTimeoutMillis;
     private final String settingsDescription;
 
-    private KafkaLineSender(Map<String, Object> config, String topic, String bootstrap, long maxBlockMillis,
-            long deliveryTimeoutMillis) {
-        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
-        this.topic = topic;
-        this.bootstrap = bootstrap;
-        this.maxBlockNanos = TimeUnit.MILLISECONDS.toNanos(maxBlockMillis);
-        this.deliveryTimeoutMillis = deliveryTimeoutMillis;
-        this.settingsDescription = ProducerSettings.describe(config);
+    private KafkaLineSender(Prepared prepared) {
+        this.producer = new KafkaProducer<>(prepared.config, new ByteArraySerializer(), new ByteArraySerializer());
+        this.topic = prepared.topic;
+        this.bootstrap = prepared.bootstrap;
+        this.maxBlockNanos = TimeUnit.MILLISECONDS.toNanos(prepared.maxBlockMillis);
+        this.deliveryTimeoutMillis = prepared.deliveryTimeoutMillis;
+        this.settingsDescription = prepared.description();
+    }
+
+    /**
+     * Validated settings from which senders are created: the transport creates a new producer
+     * each time it opens, from the settings checked once when the emitter was built.
+     */
+    static final class Prepared {
+        final Map<String, Object> config;
+        final String topic;
+        final String bootstrap;
+        final long maxBlockMillis;
+        final long deliveryTimeoutMillis;
+
+        Prepared(Map<String, Object> config, String topic, String bootstrap, long maxBlockMillis,
+                long deliveryTimeoutMillis) {
+            this.config = Collections.unmodifiableMap(config);
+            this.topic = topic;
+            this.bootstrap = bootstrap;
+            this.maxBlockMillis = maxBlockMillis;
+            this.deliveryTimeoutMillis = deliveryTimeoutMillis;
+        }
+
+        /** The settings for a log line, values hidden unless known to be harmless. */
+        String description() {
+            return ProducerSettings.describe(config);
+        }
+
+        /**
+         * Creates a sender (its producer, which connects lazily).
+         *
+         * @throws org.apache.kafka.common.KafkaException when the client cannot be created
+         */
+        KafkaLineSender create() {
+            return new KafkaLineSender(this);
+        }
     }
 
     /**
@@ -136,6 +170,17 @@ public final class KafkaLineSender implements AutoCloseable {
             }
         }
         return sending;
+    }
+
+    /**
+     * Waits at most {@code max.block.ms} for the topic's partitions: whether the broker can be
+     * reached and the topic exists (or is created).
+     *
+     * @return how many partitions the topic has
+     * @throws org.apache.kafka.common.KafkaException when they could not be had in time
+     */
+    int partitions() {
+        return producer.partitionsFor(topic).size();
     }
 
     /**
@@ -371,6 +416,20 @@ public final class KafkaLineSender implements AutoCloseable {
          *     names it (never its value when it may be a secret) and the fix
          */
         public KafkaLineSender build() {
+            Prepared prepared = prepare();
+            try {
+                return prepared.create();
+            } catch (org.apache.kafka.common.KafkaException e) {
+                throw unusable(e);
+            }
+        }
+
+        /**
+         * Validates the settings without creating a producer (no thread, no connection).
+         *
+         * @throws IllegalArgumentException as {@link #build()}
+         */
+        Prepared prepare() {
             String servers = bootstrap != null ? bootstrap
                     : settings.get(KafkaSettings.BOOTSTRAP_PROPERTY, KafkaSettings.BOOTSTRAP_ENV);
             if (servers == null || servers.isBlank()) {
@@ -404,12 +463,34 @@ public final class KafkaLineSender implements AutoCloseable {
             config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
             config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "foxml-training-events");
             long maxBlock = millis(config, ProducerConfig.MAX_BLOCK_MS_CONFIG);
+            Map<String, Object> checked = new HashMap<>(config);
+            checked.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+            checked.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
             try {
-                return new KafkaLineSender(config, name, servers, maxBlock, delivery);
+                // Types, ranges and the idempotent producer's own rules, as the client checks them.
+                new ProducerConfig(checked);
             } catch (org.apache.kafka.common.KafkaException e) {
-                // The client's own message names the setting; the cause may quote values, so it is left out.
-                throw new IllegalArgumentException("the Kafka producer settings are unusable: " + e.getMessage());
+                throw unusable(e);
             }
+            return new Prepared(config, name, servers, maxBlock, delivery);
+        }
+
+        /**
+         * The client's message names the setting; it may quote the value, which is shown only
+         * when the setting is one known to hold no secret.
+         */
+        private static IllegalArgumentException unusable(org.apache.kafka.common.KafkaException e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            boolean harmless = false;
+            if (e instanceof org.apache.kafka.common.config.ConfigException) {
+                for (String name : ProducerSettings.shown()) {
+                    if (message.contains("configuration " + name + ":") || message.contains("configuration " + name + " ")) {
+                        harmless = true;
+                    }
+                }
+            }
+            return new IllegalArgumentException("the Kafka producer settings are unusable: "
+                    + (harmless ? message : ProducerSettings.settingNamed(message, e)));
         }
 
         private static void require(Map<String, Object> config, String name, String... allowed) {

@@ -1,143 +1,192 @@
 package dev.foxml.training.events.kafka;
 
+import dev.foxml.training.events.core.spi.Transport;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.function.Consumer;
 
 /**
- * Kafka as an emitter's primary delivery, in place of the bridge's socket: every line becomes one
- * record of the topic (the value the line without its newline, the key the emitter's id), sent by
- * an idempotent producer with {@code acks=all} (see {@link KafkaLineSender}).
+ * Kafka as an emitter's primary delivery, in place of the bridge's socket (the event file stays
+ * the fallback): every line becomes one record of the topic, the value the line without its
+ * newline, the key the emitter's id, sent by an idempotent producer with {@code acks=all} (see
+ * {@link KafkaLineSender}).
  *
- * <p>Sends happen on the emitter's writer thread only and never wait for the broker beyond
- * {@code max.block.ms} (default {@value #DEFAULT_MAX_BLOCK_MILLIS} ms here) for a whole batch.
- * A line the broker has not confirmed within {@code delivery.timeout.ms} is handed back by
- * {@link #takeUnconfirmed}, in {@code seq} order, for the emitter's fallback file; so is a line
- * that was not sent because the producer could not reach the broker in time. After such a wait
- * the producer is not asked again for a while (1 s, doubling up to 10 s): until then lines are
- * handed back at once, so that a broker that is down costs the writer one wait per retry, not one
- * per batch. A broker that comes back is used again for later lines.
+ * <p>{@link #open()} creates a producer and waits at most {@code max.block.ms} (default
+ * {@value #DEFAULT_MAX_BLOCK_MILLIS} ms) for the topic's partitions: a broker that cannot be
+ * reached, or a topic that is missing, is an open that fails, and the emitter writes to the file
+ * and tries again with backoff. {@link #write} hands each line to the producer without waiting
+ * for the broker (the whole batch within {@code max.block.ms}). A line the broker then does not
+ * confirm within {@code delivery.timeout.ms} is kept, by {@code seq}; the next {@link #write} or
+ * idle {@link #checkHealth} reports the failure with its cause, and the emitter, after closing the
+ * transport, writes those lines to the file through {@link #takeUnconfirmed}, in {@code seq}
+ * order. Closing after a failure fails whatever the producer still holds, so that it reaches the
+ * file too; a normal close waits up to {@code max.block.ms} for confirmations first.
  *
- * <p>Every change of state is warned about once, with its cause and how many lines went to the
- * fallback meanwhile; no setting's value is ever logged, only the names of the settings.
+ * <p>Messages name the brokers and the topic, never a setting's value.
  *
- * <p>Not thread-safe: one writer thread sends, takes and closes; the producer's callbacks run on
- * its own I/O thread and meet the writer in {@link InFlightLines} only.
+ * <p>Not thread-safe: one thread (the emitter's writer) opens, writes, checks and closes; the
+ * producer's callbacks run on its own I/O thread and meet the writer in {@link InFlightLines} only.
  */
-public final class KafkaTransport implements AutoCloseable {
+public final class KafkaTransport implements Transport {
     /** {@code max.block.ms} of the transport's producer unless configured: the writer's longest wait. */
     public static final long DEFAULT_MAX_BLOCK_MILLIS = 2000;
+    /** The shortest and longest pause after an open that failed: each failed open may cost the writer {@code max.block.ms}. */
     static final long RETRY_MIN_NANOS = 1_000_000_000L;
     static final long RETRY_MAX_NANOS = 10_000_000_000L;
 
-    /** Where a line goes and what the operator was told last. */
-    enum State { STARTING, UP, DOWN }
-
-    /** Where the transport's messages go: a warning per change of state, an info line at the start. */
-    interface Log {
-        void warn(String message);
-
-        void info(String message);
-    }
-
-    private final KafkaLineSender sender;
+    private final KafkaLineSender.Prepared settings;
     private final InFlightLines lines = new InFlightLines();
-    private final Log log;
-    private final String fallback;
+    private final String where;
+    private KafkaLineSender sender;
     private byte[] key;
-    private State state = State.STARTING;
-    /** While the broker is waited out (a send blocked for max.block.ms): lines bypass the producer until then. */
-    private boolean waitingOut;
-    private long retryAt;
+    /** Whether this transport reported a failure since it was opened: its close then waits for nothing. */
+    private boolean failed;
+    private long nextOpen = System.nanoTime();
     private long retryNanos = RETRY_MIN_NANOS;
-    /** Lines handed back since the last change of state, for the next warning. */
-    private long unconfirmedSinceChange;
-    private boolean closed;
+    private long lastUnconfirmedReported;
 
-    KafkaTransport(KafkaLineSender sender, String emitterId, String fallback, Log log) {
-        this.sender = sender;
+    /**
+     * A transport that has not opened yet.
+     *
+     * @param settings validated producer settings
+     * @param emitterId the key of every record, or null to read it from the first line
+     */
+    KafkaTransport(KafkaLineSender.Prepared settings, String emitterId) {
+        this.settings = settings;
         this.key = emitterId == null ? null : emitterId.getBytes(StandardCharsets.UTF_8);
-        this.fallback = fallback;
-        this.log = log;
-        log.info("training events go to Kafka at " + sender.bootstrap() + ", topic " + sender.topic()
-                + " (" + sender.describeSettings() + "); lines it does not confirm within "
-                + sender.deliveryTimeoutMillis() + " ms go to " + fallback);
+        this.where = "Kafka at " + settings.bootstrap + " (topic " + settings.topic + ")";
     }
 
-    /**
-     * Opens the transport from resolved settings named like the system properties
-     * ({@code foxml.training.event.kafka.bootstrap}, {@code ...topic},
-     * {@code foxml.training.event.kafka.<producer setting>}).
-     *
-     * @param settings the resolved settings; other names are ignored
-     * @param emitterId the emitter's id, the key of every record; null to read it from the first line
-     * @param fallback where unconfirmed lines go, for messages (e.g. the file's path)
-     * @param log where the transport's messages go
-     * @return the transport; its producer connects lazily
-     * @throws IllegalArgumentException when a setting is missing or unusable; the message names it
-     */
-    static KafkaTransport open(Map<String, String> settings, String emitterId, String fallback, Log log) {
-        KafkaLineSender sender = KafkaLineSender.builder(KafkaSettings.of(settings))
-                .defaultMaxBlock(Duration.ofMillis(DEFAULT_MAX_BLOCK_MILLIS)).build();
-        return new KafkaTransport(sender, emitterId, fallback, log);
+    @Override
+    public String describe() {
+        return where;
     }
 
-    /**
-     * Sends every complete line of {@code batch} (from its position to its limit, each ending with
-     * a newline). Never throws and never waits longer than {@code max.block.ms} in all: lines that
-     * could not be handed to the producer are handed back by the next {@link #takeUnconfirmed}.
-     *
-     * @param batch the lines; its position is moved to its limit
-     */
-    public void send(ByteBuffer batch) {
-        observe();
+    @Override
+    public String describeOpening() {
+        return "connecting to " + where + " (" + settings.description() + ")";
+    }
+
+    @Override
+    public String describeBack() {
+        return where + " takes events: they go to it";
+    }
+
+    @Override
+    public String describeAbsent() {
+        return where + " cannot be reached";
+    }
+
+    @Override
+    public boolean isOpen() {
+        return sender != null;
+    }
+
+    /** Not before the pause after the last failed open: each attempt may hold the writer for {@code max.block.ms}. */
+    @Override
+    public boolean worthOpening() {
+        return System.nanoTime() - nextOpen >= 0;
+    }
+
+    @Override
+    public void open() throws IOException {
+        close();
+        failed = false;
+        KafkaLineSender opened;
+        try {
+            opened = settings.create();
+        } catch (KafkaException e) {
+            throw openFailed("cannot create a Kafka producer for " + where + " (" + e.getClass().getSimpleName() + ")");
+        }
+        try {
+            opened.partitions();
+        } catch (InterruptException e) {
+            opened.close(Duration.ZERO);
+            throw interrupted(e);
+        } catch (KafkaException e) {
+            opened.close(Duration.ZERO);
+            throw openFailed(where + " did not answer within max.block.ms (" + causeOf(e) + ")");
+        }
+        sender = opened;
+        retryNanos = RETRY_MIN_NANOS;
+    }
+
+    private IOException openFailed(String why) {
+        nextOpen = System.nanoTime() + retryNanos;
+        retryNanos = Math.min(retryNanos * 2, RETRY_MAX_NANOS);
+        return new IOException(why);
+    }
+
+    @Override
+    public void write(ByteBuffer wholeLines, int lineCount) throws IOException {
+        if (sender == null) {
+            throw new IOException(where + " is closed");
+        }
+        reportUnconfirmed();
         long start = System.nanoTime();
-        boolean bypass = closed || (waitingOut && start - retryAt < 0);
-        while (batch.hasRemaining()) {
-            byte[] value = nextLine(batch);
-            if (value == null) {
-                break;
-            }
+        InFlightLines.Batch batch = new InFlightLines.Batch();
+        while (wholeLines.hasRemaining()) {
+            int lineStart = wholeLines.position();
+            byte[] value = nextLine(wholeLines);
             long seq = LineFields.seq(value);
             if (key == null) {
                 String id = LineFields.emitterId(value);
                 key = (id == null ? "unknown" : id).getBytes(StandardCharsets.UTF_8);
             }
-            if (bypass) {
-                lines.notSent(seq, value);
-                continue;
-            }
-            Callback callback = lines.track(seq, value);
+            Callback callback = lines.track(seq, value, batch);
             Throwable refused;
             try {
                 refused = refusedAtOnce(sender.sendOne(key, value, callback));
             } catch (RuntimeException e) {
-                // Not an ApiException (those reach the callback): an interrupt of the writer
-                // thread, a closed producer. The callback was not called.
+                // Not an ApiException (those reach the callback): an interrupt, a closed producer.
                 callback.onCompletion(null, e);
                 refused = e;
             }
-            long now = System.nanoTime();
-            if (refused != null || now - start >= sender.maxBlockNanos()) {
-                // No metadata within max.block.ms, a full buffer, an interrupt: the rest of the
-                // batch would wait alike, each line in turn.
-                waitOut(now, refused);
-                bypass = true;
-            } else if (waitingOut) {
-                waitingOut = false;
+            if (refused != null || System.nanoTime() - start >= sender.maxBlockNanos()) {
+                // The caller writes the whole batch to the file: its lines sent already are not
+                // kept again (they may reach the topic too: the same seq, which readers drop).
+                batch.disown(lines);
+                wholeLines.position(lineStart);
+                failed = true;
+                if (refused instanceof InterruptException) {
+                    throw interrupted(refused);
+                }
+                throw new IOException(where + " did not take training events within max.block.ms ("
+                        + (refused == null ? "sending the batch took that long" : causeOf(refused)) + ")");
             }
         }
-        observe();
     }
 
-    /** The producer's future when it failed before the send returned (done at once), else null. */
+    /**
+     * Lines of earlier writes that failed: reported before more are sent, so that a busy writer
+     * (which never idles into {@link #checkHealth}) learns of them as soon as an idle one.
+     */
+    private void reportUnconfirmed() throws IOException {
+        if (lines.waiting() > 0) {
+            failed = true;
+            InFlightLines.Look look = lines.look();
+            throw new IOException(where + " did not confirm " + lines.waiting()
+                    + " training events within delivery.timeout.ms (" + causeOf(look.lastFailure) + ")");
+        }
+    }
+
+    private static ClosedByInterruptException interrupted(Throwable cause) {
+        ClosedByInterruptException e = new ClosedByInterruptException();
+        e.initCause(cause);
+        return e;
+    }
+
+    /** The cause of a send refused before it returned (its future is done at once), else null. */
     private static Throwable refusedAtOnce(Future<RecordMetadata> future) {
         if (!future.isDone()) {
             return null;
@@ -153,48 +202,8 @@ public final class KafkaTransport implements AutoCloseable {
         }
     }
 
-    private void waitOut(long now, Throwable cause) {
-        waitingOut = true;
-        retryAt = now + retryNanos;
-        long waitedMillis = retryNanos / 1_000_000;
-        retryNanos = Math.min(retryNanos * 2, RETRY_MAX_NANOS);
-        if (cause == null) {
-            cause = new org.apache.kafka.common.errors.TimeoutException("sending a batch took max.block.ms");
-        }
-        change(State.DOWN, "Kafka at " + sender.bootstrap() + " did not take training events within max.block.ms ("
-                + causeOf(cause) + "): they go to " + fallback + " with their seq, and Kafka is tried again in "
-                + waitedMillis + " ms");
-    }
-
-    /** Reads the outcomes the producer reported since the last look, and says so when the state changes. */
-    private void observe() {
-        InFlightLines.Look look = lines.look();
-        unconfirmedSinceChange += look.unconfirmed;
-        if (look.lastFailed && look.unconfirmed > 0 && state != State.DOWN) {
-            change(State.DOWN, "Kafka at " + sender.bootstrap() + " did not confirm " + look.unconfirmed
-                    + " training events within delivery.timeout.ms (" + causeOf(look.lastFailure)
-                    + "): they go to " + fallback + " with their seq; later events are sent to Kafka again");
-        } else if (!look.lastFailed && look.confirmed > 0 && state != State.UP) {
-            if (state == State.DOWN) {
-                retryNanos = RETRY_MIN_NANOS;
-                change(State.UP, "Kafka at " + sender.bootstrap() + " confirms training events again; "
-                        + unconfirmedSinceChange + " went to " + fallback + " meanwhile");
-            } else {
-                state = State.UP;
-            }
-        }
-    }
-
-    private void change(State to, String message) {
-        if (state == to) {
-            return;
-        }
-        state = to;
-        unconfirmedSinceChange = 0;
-        log.warn(message);
-    }
-
-    private static String causeOf(Throwable t) {
+    /** The class and message of a Kafka client exception: they name brokers and topics, not settings' values. */
+    static String causeOf(Throwable t) {
         if (t == null) {
             return "no cause given";
         }
@@ -202,49 +211,67 @@ public final class KafkaTransport implements AutoCloseable {
         return t.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
-    /** The next complete line of the batch without its newline, or null when none is left. */
+    /** The next line of the batch without its newline (a batch holds whole lines). */
     private static byte[] nextLine(ByteBuffer batch) {
         int start = batch.position();
         int limit = batch.limit();
-        for (int i = start; i < limit; i++) {
-            if (batch.get(i) == '\n') {
-                byte[] value = new byte[i - start];
-                batch.get(value);
-                batch.get(); // the newline
-                return value;
+        int end = start;
+        while (end < limit && batch.get(end) != '\n') {
+            end++;
+        }
+        byte[] value = new byte[end - start];
+        batch.get(value);
+        if (batch.hasRemaining()) {
+            batch.get(); // the newline
+        }
+        return value;
+    }
+
+    @Override
+    public int takeUnconfirmed(OutputStream out) throws IOException {
+        IOException[] thrown = new IOException[1];
+        int n = lines.takeUnconfirmed(line -> {
+            if (thrown[0] != null) {
+                return;
             }
+            try {
+                out.write(line);
+                out.write('\n');
+            } catch (IOException e) {
+                thrown[0] = e;
+            }
+        });
+        if (thrown[0] != null) {
+            throw thrown[0];
         }
-        if (start < limit) {
-            // A batch is whole lines; a missing last newline still makes a line.
-            byte[] value = new byte[limit - start];
-            batch.get(value);
-            return value;
+        return n;
+    }
+
+    @Override
+    public void checkHealth(long nowNanos) throws IOException {
+        if (sender != null) {
+            reportUnconfirmed();
         }
-        return null;
     }
 
     /**
-     * Hands back the lines the broker did not confirm (and those not sent), in {@code seq} order,
-     * each without its newline, and forgets them.
-     *
-     * @param sink takes each line
-     * @return how many lines were handed back
+     * Closes the producer: after a failure at once (what it holds fails, and is handed back by
+     * {@link #takeUnconfirmed}), otherwise after waiting up to {@code max.block.ms} for the
+     * broker to confirm what it holds.
      */
-    public int takeUnconfirmed(Consumer<byte[]> sink) {
-        observe();
-        return lines.takeUnconfirmed(sink);
-    }
-
-    /**
-     * Whether lines go to Kafka now: false while the broker is waited out or the producer reported
-     * failures since its last confirmation. Also says so in the log when the state changed.
-     *
-     * @param now {@link System#nanoTime()}
-     * @return whether lines go to Kafka now
-     */
-    public boolean healthy(long now) {
-        observe();
-        return !(waitingOut && now - retryAt < 0) && state != State.DOWN && lines.waiting() == 0;
+    @Override
+    public void close() {
+        KafkaLineSender closing = sender;
+        if (closing == null) {
+            return;
+        }
+        sender = null;
+        try {
+            closing.close(failed ? Duration.ZERO : Duration.ofNanos(closing.maxBlockNanos()));
+        } catch (RuntimeException e) {
+            // An interrupt of the closing thread: the producer closes at once, failing what it holds.
+            closing.close(Duration.ZERO);
+        }
     }
 
     /**
@@ -257,9 +284,9 @@ public final class KafkaTransport implements AutoCloseable {
     }
 
     /**
-     * Returns the lines handed back (or still to be handed back) for the fallback so far.
+     * Returns the lines kept for the fallback so far (handed back, or still to be).
      *
-     * @return the lines handed back (or still to be handed back) for the fallback so far
+     * @return the lines kept for the fallback so far
      */
     public long unconfirmedLines() {
         return lines.unconfirmedTotal();
@@ -274,36 +301,6 @@ public final class KafkaTransport implements AutoCloseable {
         return lines.inFlight();
     }
 
-    State state() {
-        return state;
-    }
-
-    /**
-     * Waits at most {@code timeout} for the broker to confirm what the producer holds, then closes
-     * it; what it could not confirm is failed and handed back by {@link #takeUnconfirmed}.
-     *
-     * @param timeout the longest wait
-     */
-    public void close(Duration timeout) {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            sender.close(timeout);
-        } catch (RuntimeException e) {
-            // An interrupt of the closing thread: the producer closes at once, failing what it holds.
-            log.warn("closing the Kafka producer: " + causeOf(e));
-        }
-        observe();
-    }
-
-    /** Closes with the producer's {@code max.block.ms} as the longest wait. */
-    @Override
-    public void close() {
-        close(Duration.ofNanos(sender.maxBlockNanos()));
-    }
-
     /**
      * Returns where lines go, without any setting's value.
      *
@@ -311,6 +308,6 @@ public final class KafkaTransport implements AutoCloseable {
      */
     @Override
     public String toString() {
-        return "Kafka at " + sender.bootstrap() + ", topic " + sender.topic();
+        return where;
     }
 }

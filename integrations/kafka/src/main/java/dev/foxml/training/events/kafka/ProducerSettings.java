@@ -26,6 +26,24 @@ final class ProducerSettings {
     private ProducerSettings() {
     }
 
+    /** The settings whose values may be shown. */
+    static Set<String> shown() {
+        return SHOWN;
+    }
+
+    /**
+     * The client's complaint about a setting whose value may be a secret, without the value:
+     * the client writes {@code Invalid value V for configuration NAME: why}, so only NAME and why
+     * are kept; any other message is replaced by the exception's class.
+     */
+    static String settingNamed(String message, Exception e) {
+        int at = message.indexOf(" for configuration ");
+        if (message.startsWith("Invalid value ") && at > 0) {
+            return "invalid value " + HIDDEN + message.substring(at);
+        }
+        return e.getClass().getSimpleName() + " (the client's message is not shown: it may quote a secret value)";
+    }
+
     /**
      * Describes the settings for a log line.
      *

@@ -1,0 +1,41 @@
+package dev.foxml.training.events.kafka;
+
+import dev.foxml.training.events.core.spi.Transport;
+import dev.foxml.training.events.core.spi.TransportProvider;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Makes Kafka the primary delivery of an emitter when a bootstrap address is configured
+ * ({@value KafkaSettings#BOOTSTRAP_PROPERTY}, {@value KafkaSettings#BOOTSTRAP_ENV}, or the
+ * emitter builder's {@code setting("kafka.bootstrap", ...)}); found by {@link java.util.ServiceLoader}
+ * through {@code META-INF/services}. Without a bootstrap address it stays out of the way.
+ */
+public final class KafkaTransportProvider implements TransportProvider {
+    /** Found by {@link java.util.ServiceLoader}. */
+    public KafkaTransportProvider() {
+    }
+
+    /**
+     * Returns a Kafka transport when the settings name a bootstrap address, else null.
+     *
+     * @param settings the emitter's settings by property name
+     * @return the transport, not yet opened, or null
+     * @throws IllegalArgumentException when a Kafka setting is unusable; the message names it
+     */
+    @Override
+    public Transport primary(Map<String, String> settings) {
+        String bootstrap = settings.get(KafkaSettings.BOOTSTRAP_PROPERTY);
+        if (bootstrap == null) {
+            return null;
+        }
+        if (bootstrap.isBlank()) {
+            throw new IllegalArgumentException(KafkaSettings.BOOTSTRAP_PROPERTY + " (or " + KafkaSettings.BOOTSTRAP_ENV
+                    + ") is empty: name the brokers as host:port[,host:port...], or leave it unset for the socket");
+        }
+        KafkaLineSender.Prepared prepared = KafkaLineSender.builder(KafkaSettings.of(settings))
+                .defaultMaxBlock(Duration.ofMillis(KafkaTransport.DEFAULT_MAX_BLOCK_MILLIS)).prepare();
+        return new KafkaTransport(prepared, null);
+    }
+}
