@@ -139,36 +139,36 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     }
 
     DefaultTrainingEventEmitter(EmitterConfig config) {
-        this(config, new FileTransport(config.filePath));
+        this(config, new FileTransport(config.filePath()));
     }
 
     /** For tests that need a fault no real file can produce (a {@code Throwable} in the writer). */
     DefaultTrainingEventEmitter(EmitterConfig config, FileTransport file) {
         this.config = config;
-        this.log = new RateLimitedLog(config.warningInterval.toNanos());
+        this.log = new RateLimitedLog(config.warningInterval().toNanos());
         RateLimitedLog deliveryLog = log.named(LogOutput.DELIVERY);
         warnIfFileDirectoryMissing(config, deliveryLog);
-        SocketTransport socket = new SocketTransport(config.socketPath, SocketConnector.best(),
-                config.writeTimeout.toNanos());
-        this.delivery = new FailoverDelivery(socket, file, config.journal, config.replayBytes,
-                config.reconnectMin.toNanos(), config.reconnectMax.toNanos(), counters, deliveryLog);
-        this.maxEmitBlockNanos = config.maxEmitBlock.toNanos();
-        this.overflowCapacity = config.overflowCapacity;
+        SocketTransport socket = new SocketTransport(config.socketPath(), SocketConnector.best(),
+                config.writeTimeout().toNanos());
+        this.delivery = new FailoverDelivery(socket, file, config.journal(), config.replayBytes(),
+                config.reconnectMin().toNanos(), config.reconnectMax().toNanos(), counters, deliveryLog);
+        this.maxEmitBlockNanos = config.maxEmitBlock().toNanos();
+        this.overflowCapacity = config.overflowCapacity();
         this.callerBatch = new BatchBuffer(4096);
         this.emitterId = EmitterIds.random();
-        RunInfo runInfo = new RunInfo(clock.nowMicros(), config.tags, config.params, emitterId);
-        this.callerEncoder = new EventEncoder(config.runId, config.worker, runInfo, config.maxStringChars, callerBatch);
-        int runIdProblems = ArgumentProblems.required(config.runId, config.maxStringChars)
-                | ArgumentProblems.characters(config.runId)
-                | (config.worker == null ? 0 : ArgumentProblems.required(config.worker, config.maxStringChars)
-                        | ArgumentProblems.characters(config.worker))
+        RunInfo runInfo = new RunInfo(clock.nowMicros(), config.tags(), config.params(), emitterId);
+        this.callerEncoder = new EventEncoder(config.runId(), config.worker(), runInfo, config.maxStringChars(), callerBatch);
+        int runIdProblems = ArgumentProblems.required(config.runId(), config.maxStringChars())
+                | ArgumentProblems.characters(config.runId())
+                | (config.worker() == null ? 0 : ArgumentProblems.required(config.worker(), config.maxStringChars())
+                        | ArgumentProblems.characters(config.worker()))
                 | callerEncoder.tagProblems() | callerEncoder.paramProblems();
         if (runIdProblems != 0) {
             counters.invalidArguments.incrementAndGet();
             log.warn("run-id", "the run id, worker id, tags or params have problems ("
                     + ArgumentProblems.describe(runIdProblems) + "); they are written escaped, repaired or cut");
         }
-        if (config.synchronous) {
+        if (config.synchronous()) {
             slots = null;
             mask = 0;
             writer = null;
@@ -176,20 +176,20 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             writerEncoder = null;
             writerOverflowBatch = null;
         } else {
-            slots = new EventSlot[config.queueCapacity];
+            slots = new EventSlot[config.queueCapacity()];
             for (int i = 0; i < slots.length; i++) {
                 slots[i] = new EventSlot();
             }
             mask = slots.length - 1;
             writerBatch = new BatchBuffer(BATCH_BYTES * 2);
-            writerEncoder = new EventEncoder(config.runId, config.worker, runInfo, config.maxStringChars, writerBatch);
+            writerEncoder = new EventEncoder(config.runId(), config.worker(), runInfo, config.maxStringChars(), writerBatch);
             writerOverflowBatch = new EventSlot[1024];
             writer = new Thread(this::runWriter, "foxml-training-events-writer-" + WRITER_NUMBER.incrementAndGet());
             writer.setDaemon(true);
             writer.start();
         }
         Thread hook = null;
-        if (config.shutdownHook) {
+        if (config.shutdownHook()) {
             hook = new Thread(this::closeAtShutdown, "foxml-training-events-shutdown");
             try {
                 Runtime.getRuntime().addShutdownHook(hook);
@@ -198,10 +198,10 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             }
         }
         this.shutdownHook = hook;
-        if (config.runStartEvent) {
+        if (config.runStartEvent()) {
             emit(EventType.RUN_START, null, null, 0.0, 0, 0, false, 0);
         }
-        if (config.heartbeatInterval != null) {
+        if (config.heartbeatInterval() != null) {
             heartbeat = new Thread(this::runHeartbeat, "foxml-training-events-heartbeat-" + WRITER_NUMBER.get());
             heartbeat.setDaemon(true);
             heartbeat.start();
@@ -215,10 +215,10 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
      * exists; with only the file's missing, events reach a listening bridge and the rest is lost.
      */
     private static void warnIfFileDirectoryMissing(EmitterConfig config, RateLimitedLog deliveryLog) {
-        java.nio.file.Path dir = config.filePath.getParent();
+        java.nio.file.Path dir = config.filePath().getParent();
         if (dir != null && !java.nio.file.Files.isDirectory(dir)) {
             deliveryLog.warnOnce("the directory " + dir + " of the event file does not exist (the emitter creates"
-                    + " none): events reach the socket " + config.socketPath + " while a bridge listens there,"
+                    + " none): events reach the socket " + config.socketPath() + " while a bridge listens there,"
                     + " and are dropped (counted in stats().droppedUnwritable()) while none does; create the"
                     + " directory or choose another event file (" + TrainingEventEmitterBuilder.FILE_ENV + ")");
         }
@@ -226,7 +226,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
 
     @Override
     public String runId() {
-        return config.runId;
+        return config.runId();
     }
 
     /**
@@ -244,7 +244,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     /** Where events go and how: for diagnostics and the README's "where did my events go?". */
     @Override
     public String toString() {
-        return "DefaultTrainingEventEmitter[run=" + config.runId + ", " + config + "]";
+        return "DefaultTrainingEventEmitter[run=" + config.runId() + ", " + config + "]";
     }
 
     @Override
@@ -295,7 +295,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
 
     private int progressProblems(String stage, double progressPct, String currentTarget, int targetsComplete,
                                  int targetsTotal) {
-        int max = config.maxStringChars;
+        int max = config.maxStringChars();
         return ArgumentProblems.required(stage, max) | ArgumentProblems.percent(progressPct)
                 | ArgumentProblems.optional(currentTarget, max)
                 | ArgumentProblems.counts(targetsComplete, targetsTotal);
@@ -309,7 +309,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     }
 
     private int targetProblems(String target, TargetStatus status, int modelsTrained, double bestAuc) {
-        return ArgumentProblems.required(target, config.maxStringChars)
+        return ArgumentProblems.required(target, config.maxStringChars())
                 | ArgumentProblems.count(modelsTrained) | ArgumentProblems.optionalNumber(bestAuc)
                 | (status == null ? ArgumentProblems.NULL_STATUS : 0);
     }
@@ -371,7 +371,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
 
     @Override
     public void emitStageChange(String previousStage, String newStage) {
-        int max = config.maxStringChars;
+        int max = config.maxStringChars();
         int problems = ArgumentProblems.optional(previousStage, max) | ArgumentProblems.required(newStage, max);
         emit(EventType.STAGE_CHANGE, previousStage, newStage, 0.0, 0, 0, false, problems);
     }
@@ -380,7 +380,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     public void emitStageChange(String newStage) {
         // The previous stage is filled in where events are encoded, one at a time in seq order:
         // the stage as of this event, whichever thread emitted the events before it.
-        int problems = ArgumentProblems.required(newStage, config.maxStringChars);
+        int problems = ArgumentProblems.required(newStage, config.maxStringChars());
         emit(EventType.STAGE_CHANGE, null, newStage, 0.0, 0, 0, true, problems);
     }
 
@@ -404,7 +404,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
 
     @Override
     public void emitError(String errorMessage, String errorType, boolean recoverable) {
-        int max = config.maxStringChars;
+        int max = config.maxStringChars();
         int problems = ArgumentProblems.required(errorMessage, max) | ArgumentProblems.required(errorType, max);
         emit(EventType.ERROR, errorMessage, errorType, 0.0, 0, 0, recoverable, problems);
     }
@@ -424,7 +424,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
 
     private void emit(int type, String s1, String s2, double d1, int i1, int i2, boolean b1, long l1, long l2,
                       double d2, int problems, String[] metricNames, double[] metricValues) {
-        if (config.strict) {
+        if (config.strict()) {
             checkStrict(s1, s2, problems);
         }
         try {
@@ -556,7 +556,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                     nextSeq++;
                     counters.droppedQueueFull.incrementAndGet();
                     log.warn("queue-full", "the event queue (" + slots.length + " + " + overflowCapacity
-                            + " overflow) stayed full for " + config.maxEmitBlock.toMillis()
+                            + " overflow) stayed full for " + config.maxEmitBlock().toMillis()
                             + " ms; an event was dropped (see stats().droppedQueueFull())");
                     return false;
                 }
@@ -603,7 +603,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
      * stage, progress and target from the events before it, so the heartbeat repeats them.
      */
     private void runHeartbeat() {
-        long intervalMicros = config.heartbeatInterval.toNanos() / 1000;
+        long intervalMicros = config.heartbeatInterval().toNanos() / 1000;
         // Not after run_complete: the bridge shows a run as running while its latest event is
         // anything else, so a heartbeat after it would bring a finished run back to life.
         while (!closed && !runCompleted) {
@@ -786,7 +786,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         if (deliveredSeq >= target) {
             return true;
         }
-        long deadline = System.nanoTime() + config.flushTimeout.toNanos();
+        long deadline = System.nanoTime() + config.flushTimeout().toNanos();
         // An interrupted caller (a cancelled task flushing before it ends) waits like any other,
         // within flushTimeout, and keeps its interrupt flag.
         boolean interrupted = false;
@@ -797,7 +797,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                 while (deliveredSeq < target) {
                     long remaining = deadline - System.nanoTime();
                     if (remaining <= 0 || !writer.isAlive()) {
-                        log.warn("flush-timeout", "flush() gave up after " + config.flushTimeout.toMillis()
+                        log.warn("flush-timeout", "flush() gave up after " + config.flushTimeout().toMillis()
                                 + " ms with " + (target - deliveredSeq) + " events not yet written");
                         return false;
                     }
@@ -852,7 +852,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             if (writer != null) {
                 stopping = true;
                 LockSupport.unpark(writer);
-                long waitMillis = Math.max(1, config.closeTimeout.toMillis());
+                long waitMillis = Math.max(1, config.closeTimeout().toMillis());
                 // Also when the closing thread is interrupted (a task cancelled, then shut down
                 // as main returns): the writer is a daemon, so what it has not written when
                 // close() returns may die with the JVM.
@@ -885,7 +885,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
      */
     private void closeAtShutdown() {
         if (!runCompleted && !closed) {
-            long deadline = System.nanoTime() + Math.min(SHUTDOWN_GRACE_NANOS, config.closeTimeout.toNanos());
+            long deadline = System.nanoTime() + Math.min(SHUTDOWN_GRACE_NANOS, config.closeTimeout().toNanos());
             while (!runCompleted && !closed && deadline - System.nanoTime() > 0) {
                 Uninterruptibly.parkNanos(this, SHUTDOWN_GRACE_POLL_NANOS);
             }

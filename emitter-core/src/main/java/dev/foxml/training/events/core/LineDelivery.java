@@ -34,13 +34,13 @@ public final class LineDelivery implements AutoCloseable {
     private final Path filePath;
 
     private LineDelivery(EmitterConfig config) {
-        RateLimitedLog log = new RateLimitedLog(config.warningInterval.toNanos()).named(LogOutput.DELIVERY);
-        SocketTransport socket = new SocketTransport(config.socketPath, SocketConnector.best(),
-                config.writeTimeout.toNanos());
-        this.delivery = new FailoverDelivery(socket, new FileTransport(config.filePath), config.journal,
-                config.replayBytes, config.reconnectMin.toNanos(), config.reconnectMax.toNanos(), counters, log);
-        this.socketPath = config.socketPath;
-        this.filePath = config.filePath;
+        RateLimitedLog log = new RateLimitedLog(config.warningInterval().toNanos()).named(LogOutput.DELIVERY);
+        SocketTransport socket = new SocketTransport(config.socketPath(), SocketConnector.best(),
+                config.writeTimeout().toNanos());
+        this.delivery = new FailoverDelivery(socket, new FileTransport(config.filePath()), config.journal(),
+                config.replayBytes(), config.reconnectMin().toNanos(), config.reconnectMax().toNanos(), counters, log);
+        this.socketPath = config.socketPath();
+        this.filePath = config.filePath();
     }
 
     /**
