@@ -13,7 +13,9 @@ import java.util.TreeMap;
  * becomes {@code security.protocol}): SASL and SSL included. Values are never logged.
  */
 final class KafkaSettings {
-    static final String PREFIX = "foxml.training.event.kafka.";
+    static final String EMITTER_PREFIX = "foxml.training.event.";
+    static final String SHORT_PREFIX = "kafka.";
+    static final String PREFIX = EMITTER_PREFIX + SHORT_PREFIX;
     static final String ENV_PREFIX = "FOXML_TRAINING_EVENT_KAFKA_";
     static final String BOOTSTRAP_PROPERTY = PREFIX + "bootstrap";
     static final String BOOTSTRAP_ENV = ENV_PREFIX + "BOOTSTRAP";
@@ -40,13 +42,19 @@ final class KafkaSettings {
 
     /**
      * Settings already resolved elsewhere (builder over property over environment), named like
-     * the system properties: {@code foxml.training.event.kafka.bootstrap}, ... Names outside
-     * {@value #PREFIX} are ignored.
+     * the system properties ({@code foxml.training.event.kafka.bootstrap}) or by their short
+     * names ({@code kafka.bootstrap}, as the emitter's {@code setting("kafka.bootstrap", ...)});
+     * other names are ignored. A full name wins over the same short name.
      *
      * @return settings that read only {@code resolved}
      */
     static KafkaSettings of(Map<String, String> resolved) {
         Properties properties = new Properties();
+        resolved.forEach((name, value) -> {
+            if (name.startsWith(SHORT_PREFIX) && value != null) {
+                properties.putIfAbsent(EMITTER_PREFIX + name, value);
+            }
+        });
         resolved.forEach((name, value) -> {
             if (name.startsWith(PREFIX) && value != null) {
                 properties.setProperty(name, value);

@@ -20,13 +20,15 @@ public final class KafkaTransportProvider implements TransportProvider {
     /**
      * Returns a Kafka transport when the settings name a bootstrap address, else null.
      *
-     * @param settings the emitter's settings by property name
+     * @param settings the emitter's settings by property name ({@code foxml.training.event.kafka.*}) or by
+     *     short name ({@code kafka.*})
      * @return the transport, not yet opened, or null
      * @throws IllegalArgumentException when a Kafka setting is unusable; the message names it
      */
     @Override
     public Transport primary(Map<String, String> settings) {
-        String bootstrap = settings.get(KafkaSettings.BOOTSTRAP_PROPERTY);
+        KafkaSettings kafka = KafkaSettings.of(settings);
+        String bootstrap = kafka.get(KafkaSettings.BOOTSTRAP_PROPERTY, KafkaSettings.BOOTSTRAP_ENV);
         if (bootstrap == null) {
             return null;
         }
@@ -34,7 +36,7 @@ public final class KafkaTransportProvider implements TransportProvider {
             throw new IllegalArgumentException(KafkaSettings.BOOTSTRAP_PROPERTY + " (or " + KafkaSettings.BOOTSTRAP_ENV
                     + ") is empty: name the brokers as host:port[,host:port...], or leave it unset for the socket");
         }
-        KafkaLineSender.Prepared prepared = KafkaLineSender.builder(KafkaSettings.of(settings))
+        KafkaLineSender.Prepared prepared = KafkaLineSender.builder(kafka)
                 .defaultMaxBlock(Duration.ofMillis(KafkaTransport.DEFAULT_MAX_BLOCK_MILLIS)).prepare();
         return new KafkaTransport(prepared, null);
     }
