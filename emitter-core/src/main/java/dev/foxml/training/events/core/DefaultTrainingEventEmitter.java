@@ -4,8 +4,6 @@ import dev.foxml.training.events.core.config.EmitterConfig;
 import dev.foxml.training.events.core.delivery.BatchBuffer;
 import dev.foxml.training.events.core.delivery.FailoverDelivery;
 import dev.foxml.training.events.core.delivery.FileTransport;
-import dev.foxml.training.events.core.delivery.SocketConnector;
-import dev.foxml.training.events.core.delivery.SocketTransport;
 import dev.foxml.training.events.core.encode.ArgumentProblems;
 import dev.foxml.training.events.core.encode.EventEncoder;
 import dev.foxml.training.events.core.encode.RunInfo;
@@ -148,10 +146,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         this.log = new RateLimitedLog(config.warningInterval().toNanos());
         RateLimitedLog deliveryLog = log.named(LogOutput.DELIVERY);
         warnIfFileDirectoryMissing(config, deliveryLog);
-        SocketTransport socket = new SocketTransport(config.socketPath(), SocketConnector.best(),
-                config.writeTimeout().toNanos());
-        this.delivery = new FailoverDelivery(socket, file, config.journal(), config.replayBytes(),
-                config.reconnectMin().toNanos(), config.reconnectMax().toNanos(), counters, deliveryLog);
+        this.delivery = FailoverDelivery.forConfig(config, file, counters, deliveryLog);
         this.maxEmitBlockNanos = config.maxEmitBlock().toNanos();
         this.overflowCapacity = config.overflowCapacity();
         this.callerBatch = new BatchBuffer(4096);
@@ -696,10 +691,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
                     if (justDelivered && workWithin(IDLE_SPIN_NANOS, now)) {
                         continue;
                     }
-                    long park = IDLE_PARK_NANOS;
-                    if (!delivery.socketConnected()) {
-                        park = Math.max(1_000_000L, Math.min(park, delivery.nextConnectAttemptNanos() - now));
-                    }
+                    long park = delivery.parkNanos(now, IDLE_PARK_NANOS);
                     writerParked = true;
                     if (!hasWork()) {
                         LockSupport.parkNanos(this, park);

@@ -22,6 +22,12 @@ final class KafkaSettings {
     static final String TOPIC_PROPERTY = PREFIX + "topic";
     static final String TOPIC_ENV = ENV_PREFIX + "TOPIC";
     static final String DEFAULT_TOPIC = "foxml.training.events";
+    /**
+     * {@code foxml.training.event.kafka.primary=false}: Kafka is not the primary delivery even
+     * with a bootstrap address (the relay's own delivery to the bridge says so). Not a producer setting.
+     */
+    static final String PRIMARY = "primary";
+    static final String PRIMARY_PROPERTY = PREFIX + PRIMARY;
 
     private final Properties properties;
     private final Map<String, String> environment;
@@ -93,13 +99,15 @@ final class KafkaSettings {
         Map<String, String> settings = new TreeMap<>();
         for (Map.Entry<String, String> e : environment.entrySet()) {
             String name = e.getKey();
-            if (name.startsWith(ENV_PREFIX) && !name.equals(BOOTSTRAP_ENV) && !name.equals(TOPIC_ENV)) {
+            if (name.startsWith(ENV_PREFIX) && !name.equals(BOOTSTRAP_ENV) && !name.equals(TOPIC_ENV)
+                    && !name.equals(ENV_PREFIX + "PRIMARY")) {
                 settings.put(name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'),
                         e.getValue());
             }
         }
         for (String name : properties.stringPropertyNames()) {
-            if (name.startsWith(PREFIX) && !name.equals(BOOTSTRAP_PROPERTY) && !name.equals(TOPIC_PROPERTY)) {
+            if (name.startsWith(PREFIX) && !name.equals(BOOTSTRAP_PROPERTY) && !name.equals(TOPIC_PROPERTY)
+                    && !name.equals(PRIMARY_PROPERTY)) {
                 settings.put(name.substring(PREFIX.length()), properties.getProperty(name));
             }
         }

@@ -10,7 +10,9 @@ import java.util.Map;
  * Makes Kafka the primary delivery of an emitter when a bootstrap address is configured
  * ({@value KafkaSettings#BOOTSTRAP_PROPERTY}, {@value KafkaSettings#BOOTSTRAP_ENV}, or the
  * emitter builder's {@code setting("kafka.bootstrap", ...)}); found by {@link java.util.ServiceLoader}
- * through {@code META-INF/services}. Without a bootstrap address it stays out of the way.
+ * through {@code META-INF/services}. Without a bootstrap address, or with
+ * {@code foxml.training.event.kafka.primary=false} (the relay's own delivery to the bridge), it
+ * stays out of the way.
  */
 public final class KafkaTransportProvider implements TransportProvider {
     /** Found by {@link java.util.ServiceLoader}. */
@@ -29,7 +31,7 @@ public final class KafkaTransportProvider implements TransportProvider {
     public Transport primary(Map<String, String> settings) {
         KafkaSettings kafka = KafkaSettings.of(settings);
         String bootstrap = kafka.get(KafkaSettings.BOOTSTRAP_PROPERTY, KafkaSettings.BOOTSTRAP_ENV);
-        if (bootstrap == null) {
+        if (bootstrap == null || "false".equalsIgnoreCase(kafka.get(KafkaSettings.PRIMARY_PROPERTY, "-"))) {
             return null;
         }
         if (bootstrap.isBlank()) {
