@@ -283,6 +283,11 @@ public final class FailoverDelivery implements Delivery {
         counters.socketErrors.incrementAndGet();
         retryLater(System.nanoTime());
         routes.primaryFailed(why);
+        takeUnconfirmedToFallback();
+    }
+
+    /** Writes the lines the closed primary cannot vouch for to the fallback. */
+    private void takeUnconfirmedToFallback() {
         unconfirmed.clear();
         int unconfirmedLines;
         try {
@@ -317,6 +322,9 @@ public final class FailoverDelivery implements Delivery {
     @Override
     public void close() {
         primary.close();
+        if (primary.unconfirmedAfterClose()) {
+            takeUnconfirmedToFallback();
+        }
         fallback.close();
     }
 }

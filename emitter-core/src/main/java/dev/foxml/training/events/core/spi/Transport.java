@@ -138,6 +138,18 @@ public interface Transport {
         return describe() + " is not available";
     }
 
+    /**
+     * Says whether lines this transport took may still be unconfirmed after a clean
+     * {@link #close()} (a broker's producer that could not get every record acknowledged in
+     * time). When it does, the emitter's final close writes the lines of {@link #takeUnconfirmed}
+     * to the fallback after closing it (counted as replayed), so that closing loses nothing.
+     *
+     * @return whether to take unconfirmed lines after the final close (false unless the transport knows better)
+     */
+    default boolean unconfirmedAfterClose() {
+        return false;
+    }
+
     /** Closes the transport; never throws. Lines it has not taken yet are the caller's. */
     void close();
 }

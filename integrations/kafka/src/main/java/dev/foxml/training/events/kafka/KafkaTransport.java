@@ -254,6 +254,12 @@ public final class KafkaTransport implements Transport {
         }
     }
 
+    /** Yes: what the producer could not get confirmed before a clean close is handed back, for the file. */
+    @Override
+    public boolean unconfirmedAfterClose() {
+        return true;
+    }
+
     /**
      * Closes the producer: after a failure at once (what it holds fails, and is handed back by
      * {@link #takeUnconfirmed}), otherwise after waiting up to {@code max.block.ms} for the
