@@ -43,11 +43,15 @@ public final class KafkaTransport implements Transport {
     /** The shortest and longest pause after an open that failed: each failed open may cost the writer {@code max.block.ms}. */
     static final long RETRY_MIN_NANOS = 1_000_000_000L;
     static final long RETRY_MAX_NANOS = 10_000_000_000L;
+    /** The longest a clean close waits for confirmations: well within the emitter's close timeout. */
+    static final long CLOSE_WAIT_NANOS = 1_000_000_000L;
 
     private final KafkaLineSender.Prepared settings;
     private final InFlightLines lines = new InFlightLines();
     private final String where;
     private KafkaLineSender sender;
+    /** The attempt to reach the broker under way, or finished and not yet adopted; guarded by this. */
+    private Probe probe;
     private byte[] key;
     /** Whether this transport reported a failure since it was opened: its close then waits for nothing. */
     private boolean failed;
@@ -92,36 +96,96 @@ public final class KafkaTransport implements Transport {
         return sender != null;
     }
 
-    /** Not before the pause after the last failed open: each attempt may hold the writer for {@code max.block.ms}. */
+    /**
+     * Whether a probe has an outcome to adopt or report. The first call (and the first after the
+     * pause that follows a failed probe) starts a probe on a thread of its own: it creates a
+     * producer and waits up to {@code max.block.ms} for the topic's partitions. Until it ends the
+     * answer is no (the emitter looks again shortly, writing to the file meanwhile), so that
+     * neither the client's start-up nor a broker that does not answer ever holds the writer.
+     */
     @Override
     public boolean worthOpening() {
-        return System.nanoTime() - nextOpen >= 0;
+        synchronized (this) {
+            if (probe != null) {
+                return probe.done;
+            }
+        }
+        if (System.nanoTime() - nextOpen < 0) {
+            return false;
+        }
+        Probe started = new Probe();
+        synchronized (this) {
+            probe = started;
+        }
+        Thread thread = new Thread(started, "foxml-training-events-kafka-probe");
+        thread.setDaemon(true);
+        thread.start();
+        return false;
     }
 
+    /**
+     * Adopts the producer of a probe that reached the topic, or reports why the probe failed.
+     *
+     * @throws IOException when the probe failed (the message names the brokers, the topic and the cause)
+     */
     @Override
     public void open() throws IOException {
-        close();
+        closeSender();
         failed = false;
-        KafkaLineSender opened;
-        try {
-            opened = settings.create();
-        } catch (KafkaException e) {
-            throw openFailed("cannot create a Kafka producer for " + where + " (" + e.getClass().getSimpleName() + ")");
+        Probe finished;
+        synchronized (this) {
+            finished = probe != null && probe.done ? probe : null;
+            if (finished != null) {
+                probe = null;
+            }
         }
-        try {
-            opened.partitions();
-        } catch (InterruptException e) {
-            opened.close(Duration.ZERO);
-            throw interrupted(e);
-        } catch (KafkaException e) {
-            opened.close(Duration.ZERO);
-            throw openFailed(where + " did not answer within max.block.ms (" + causeOf(e) + ")");
+        if (finished == null) {
+            throw new IOException(where + " is still being reached");
         }
-        sender = opened;
+        if (finished.sender == null) {
+            throw openFailed(finished.failure);
+        }
+        sender = finished.sender;
         retryNanos = RETRY_MIN_NANOS;
     }
 
+    /** Reaches the broker off the writer thread: a producer, then the topic's partitions within max.block.ms. */
+    private final class Probe implements Runnable {
+        volatile boolean done;
+        volatile KafkaLineSender sender;
+        volatile String failure;
+
+        @Override
+        public void run() {
+            KafkaLineSender created = null;
+            try {
+                created = settings.create();
+                created.partitions();
+            } catch (KafkaException | IllegalStateException e) {
+                failure = created == null
+                        ? "cannot create a Kafka producer for " + where + " (" + e.getClass().getSimpleName() + ")"
+                        : where + " did not answer within max.block.ms (" + causeOf(e) + ")";
+                if (created != null) {
+                    created.close(Duration.ZERO);
+                }
+                created = null;
+            }
+            synchronized (KafkaTransport.this) {
+                if (probe != this) {
+                    // The transport was closed meanwhile: nobody adopts this producer.
+                    if (created != null) {
+                        created.close(Duration.ZERO);
+                    }
+                    return;
+                }
+                sender = created;
+                done = true;
+            }
+        }
+    }
+
     private IOException openFailed(String why) {
+        // The next probe not before this pause: each one holds a producer for up to max.block.ms.
         nextOpen = System.nanoTime() + retryNanos;
         retryNanos = Math.min(retryNanos * 2, RETRY_MAX_NANOS);
         return new IOException(why);
@@ -267,13 +331,23 @@ public final class KafkaTransport implements Transport {
      */
     @Override
     public void close() {
+        synchronized (this) {
+            if (probe != null && probe.done && probe.sender != null) {
+                probe.sender.close(Duration.ZERO);
+            }
+            probe = null;
+        }
+        closeSender();
+    }
+
+    private void closeSender() {
         KafkaLineSender closing = sender;
         if (closing == null) {
             return;
         }
         sender = null;
         try {
-            closing.close(failed ? Duration.ZERO : Duration.ofNanos(closing.maxBlockNanos()));
+            closing.close(failed ? Duration.ZERO : Duration.ofNanos(Math.min(closing.maxBlockNanos(), CLOSE_WAIT_NANOS)));
         } catch (RuntimeException e) {
             // An interrupt of the closing thread: the producer closes at once, failing what it holds.
             closing.close(Duration.ZERO);

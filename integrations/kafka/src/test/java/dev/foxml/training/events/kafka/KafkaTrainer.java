@@ -41,7 +41,7 @@ public final class KafkaTrainer {
             emitter.emitStageChange(null, "training");
             int i = 0;
             while (i < events || (stopFile != null && !Files.exists(stopFile))) {
-                emitter.emitProgress("training", Math.min(100.0, 100.0 * i / events), "target-" + (i % 7), i, events,
+                emitter.emitProgress("training", Math.min(100.0, 100.0 * i / events), "target-" + (i % 7), Math.min(i, events), events,
                         Map.of("loss", 1.0 / (i + 1)));
                 i++;
                 if (pauseNanos > 0) {

@@ -1,0 +1,182 @@
+package dev.foxml.training.events.kafka;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A harness, not a test (skipped unless {@code -Dkafka.bench=true}): events per second from one
+ * trainer JVM emitting flat out to the bridge's file, through Kafka (trainer → broker → relay →
+ * file, all on this machine) and through the local socket (trainer → a reader that appends to a
+ * file), in the same run. Each row counts from the first line reaching the destination file to the
+ * last, so JVM start-up is left out; the trainer's own emit time is printed beside it.
+ *
+ * <pre>
+ * mvn -B -o -pl integrations/kafka -am test -Dtest=KafkaThroughputBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dkafka.bench=true [-Dkafka.bench.events=200000] [-Dkafka.bench.rounds=2]
+ * </pre>
+ */
+@EnabledIfSystemProperty(named = "kafka.bench", matches = "true")
+class KafkaThroughputBenchmark {
+    private static final Pattern STATS = Pattern.compile("STATS (\\d+) (\\d+) (\\d+) (\\d+) (\\d+) ([0-9.]+)");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void eventsPerSecondThroughKafkaAndThroughTheSocket() throws Exception {
+        int events = Integer.getInteger("kafka.bench.events", 200_000);
+        int rounds = Integer.getInteger("kafka.bench.rounds", 2);
+        KafkaBroker broker = KafkaBroker.shared();
+        List<String> rows = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            String topic = "bench-" + round;
+            broker.createTopic(topic, 3);
+            Path bridgeFile = dir.resolve("kafka-" + round + ".jsonl");
+            try (RelayProcess relay = RelayProcess.start(dir, "relay-" + round, "--bootstrap", broker.bootstrap(),
+                    "--topic", topic, "--group", topic, "--file", bridgeFile.toString(),
+                    "--socket", dir.resolve("no-bridge.sock").toString())) {
+                String trainerStats = runTrainer("kafka-" + round, events, List.of(
+                        "-Dfoxml.training.event.kafka.bootstrap=" + broker.bootstrap(),
+                        "-Dfoxml.training.event.kafka.topic=" + topic), dir.resolve("kafka-trainer-" + round + ".jsonl"),
+                        dir.resolve("unused.sock"));
+                rows.add(row("trainer → Kafka → relay → file", watch(bridgeFile, events), trainerStats));
+                relay.stop();
+            }
+            Path socket = dir.resolve("bridge-" + round + ".sock");
+            Path socketFile = dir.resolve("socket-" + round + ".jsonl");
+            try (SocketReader reader = new SocketReader(socket, socketFile)) {
+                String trainerStats = runTrainer("socket-" + round, events, List.of(),
+                        dir.resolve("socket-trainer-" + round + ".jsonl"), socket);
+                rows.add(row("trainer → Unix socket → file", watch(socketFile, events), trainerStats));
+            }
+        }
+        System.out.println("| path | events | first → last line | events/s | trainer (emit to close, s) | trainer stats |");
+        System.out.println("|---|---|---|---|---|---|");
+        rows.forEach(System.out::println);
+    }
+
+    private static String row(String path, double[] watched, String trainerStats) {
+        return String.format("| %s | %d | %.2f s | %,.0f | %s |", path, (long) watched[0], watched[1],
+                watched[0] / watched[1], trainerStats);
+    }
+
+    /** Runs the trainer JVM flat out; returns its emit-to-close time and its stats. */
+    private String runTrainer(String name, int events, List<String> properties, Path file, Path socket)
+            throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("-Xmx512m");
+        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        command.add("-Dorg.slf4j.simpleLogger.logFile=System.err");
+        command.add("-Dfoxml.training.event.socket=" + socket);
+        command.addAll(properties);
+        command.add(KafkaTrainer.class.getName());
+        command.addAll(List.of(file.toString(), "0", Integer.toString(events), "0"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS));
+        Matcher m = STATS.matcher(out);
+        assertTrue(m.find(), out);
+        assertEquals("0", m.group(5), "the emitter dropped nothing: " + out);
+        return String.format("%s s | to primary %s, to file %s, dropped %s", m.group(6), m.group(2), m.group(3), m.group(5));
+    }
+
+    /**
+     * Watches the file grow to {@code events + 2} lines (stage change and run end besides the
+     * progress events, plus the run start).
+     *
+     * @return lines and the seconds from the first byte to the last
+     */
+    private static double[] watch(Path file, int events) throws Exception {
+        long first = 0;
+        long last = 0;
+        long size = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() - quietSince < TimeUnit.SECONDS.toNanos(3)) {
+            assertTrue(System.nanoTime() < deadline, "the file stopped growing: " + file);
+            long now = Files.exists(file) ? Files.size(file) : 0;
+            long t = System.nanoTime();
+            if (now != size) {
+                if (size == 0) {
+                    first = t;
+                }
+                size = now;
+                last = t;
+                quietSince = t;
+            } else if (size == 0) {
+                quietSince = t; // not started yet
+            }
+            Thread.sleep(2);
+        }
+        long lines = 0;
+        for (byte b : Files.readAllBytes(file)) {
+            if (b == '\n') {
+                lines++;
+            }
+        }
+        assertTrue(lines >= events, lines + " lines");
+        return new double[] {lines, (last - first) / 1e9};
+    }
+
+    /** A bridge stand-in: accepts connections on a Unix socket and appends what it reads to a file. */
+    static final class SocketReader implements AutoCloseable {
+        private final ServerSocketChannel server;
+        private final Thread thread;
+
+        SocketReader(Path socket, Path file) throws IOException {
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socket));
+            FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+            thread = new Thread(() -> {
+                ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+                try (out) {
+                    while (true) {
+                        try (SocketChannel c = server.accept()) {
+                            while (c.read(buffer) >= 0) {
+                                buffer.flip();
+                                while (buffer.hasRemaining()) {
+                                    out.write(buffer);
+                                }
+                                buffer.clear();
+                            }
+                        }
+                    }
+                } catch (IOException closed) {
+                    // closed by close()
+                }
+            }, "socket-reader");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.close();
+            thread.join(5000);
+        }
+    }
+}
