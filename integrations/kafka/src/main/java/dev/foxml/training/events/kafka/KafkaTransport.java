@@ -21,16 +21,17 @@ import java.util.concurrent.Future;
  * newline, the key the emitter's id, sent by an idempotent producer with {@code acks=all} (see
  * {@link KafkaLineSender}).
  *
- * <p>{@link #open()} creates a producer and waits at most {@code max.block.ms} (default
- * {@value #DEFAULT_MAX_BLOCK_MILLIS} ms) for the topic's partitions: a broker that cannot be
- * reached, or a topic that is missing, is an open that fails, and the emitter writes to the file
- * and tries again with backoff. {@link #write} hands each line to the producer without waiting
- * for the broker (the whole batch within {@code max.block.ms}). A line the broker then does not
- * confirm within {@code delivery.timeout.ms} is kept, by {@code seq}; the next {@link #write} or
- * idle {@link #checkHealth} reports the failure with its cause, and the emitter, after closing the
+ * <p>The broker is reached off the writer thread: {@link #worthOpening()} starts a probe (a
+ * producer, then up to {@code max.block.ms}, default {@value #DEFAULT_MAX_BLOCK_MILLIS} ms, for
+ * the topic's partitions) and says no until it ends; {@link #open()} then adopts its producer or
+ * reports why it failed, and the emitter writes to the file meanwhile and tries again with
+ * backoff. {@link #write} hands each line to the producer without waiting for the broker (the
+ * whole batch within {@code max.block.ms}). A line the broker then does not confirm within
+ * {@code delivery.timeout.ms} is kept, by {@code seq}; the next {@link #write} or idle
+ * {@link #checkHealth} reports the failure with its cause, and the emitter, after closing the
  * transport, writes those lines to the file through {@link #takeUnconfirmed}, in {@code seq}
  * order. Closing after a failure fails whatever the producer still holds, so that it reaches the
- * file too; a normal close waits up to {@code max.block.ms} for confirmations first.
+ * file too; a clean close waits up to 1 s for confirmations first, and hands back the rest.
  *
  * <p>Messages name the brokers and the topic, never a setting's value.
  *
@@ -52,6 +53,8 @@ public final class KafkaTransport implements Transport {
     private KafkaLineSender sender;
     /** The attempt to reach the broker under way, or finished and not yet adopted; guarded by this. */
     private Probe probe;
+    /** Whether open() was called before: only the first waits for its probe. */
+    private boolean everOpened;
     private byte[] key;
     /** Whether this transport reported a failure since it was opened: its close then waits for nothing. */
     private boolean failed;
@@ -100,14 +103,16 @@ public final class KafkaTransport implements Transport {
      * Whether a probe has an outcome to adopt or report. The first call (and the first after the
      * pause that follows a failed probe) starts a probe on a thread of its own: it creates a
      * producer and waits up to {@code max.block.ms} for the topic's partitions. Until it ends the
-     * answer is no (the emitter looks again shortly, writing to the file meanwhile), so that
-     * neither the client's start-up nor a broker that does not answer ever holds the writer.
+     * answer is no (the emitter looks again shortly, writing to the file meanwhile), so that a
+     * broker that does not answer never holds the writer; only the very first open waits for its
+     * probe, at most {@code max.block.ms}, so that a run's first events (its start) reach Kafka
+     * rather than the file when the broker answers.
      */
     @Override
     public boolean worthOpening() {
         synchronized (this) {
             if (probe != null) {
-                return probe.done;
+                return probe.done || !everOpened;
             }
         }
         if (System.nanoTime() - nextOpen < 0) {
@@ -120,7 +125,7 @@ public final class KafkaTransport implements Transport {
         Thread thread = new Thread(started, "foxml-training-events-kafka-probe");
         thread.setDaemon(true);
         thread.start();
-        return false;
+        return !everOpened;
     }
 
     /**
@@ -134,13 +139,24 @@ public final class KafkaTransport implements Transport {
         failed = false;
         Probe finished;
         synchronized (this) {
-            finished = probe != null && probe.done ? probe : null;
-            if (finished != null) {
-                probe = null;
+            finished = probe;
+        }
+        if (finished != null && !everOpened) {
+            everOpened = true;
+            try {
+                finished.ended.await(Math.max(0, finished.startNanos + settings.maxBlockMillis * 1_000_000L
+                        - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw interrupted(e);
             }
         }
-        if (finished == null) {
-            throw new IOException(where + " is still being reached");
+        synchronized (this) {
+            if (finished == null || finished != probe || !finished.done) {
+                throw new IOException(where + " did not answer within max.block.ms (the client is still starting"
+                        + " or waiting for the topic's partitions)");
+            }
+            probe = null;
         }
         if (finished.sender == null) {
             throw openFailed(finished.failure);
@@ -151,6 +167,8 @@ public final class KafkaTransport implements Transport {
 
     /** Reaches the broker off the writer thread: a producer, then the topic's partitions within max.block.ms. */
     private final class Probe implements Runnable {
+        final long startNanos = System.nanoTime();
+        final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
         volatile boolean done;
         volatile KafkaLineSender sender;
         volatile String failure;
@@ -176,11 +194,13 @@ public final class KafkaTransport implements Transport {
                     if (created != null) {
                         created.close(Duration.ZERO);
                     }
+                    ended.countDown();
                     return;
                 }
                 sender = created;
                 done = true;
             }
+            ended.countDown();
         }
     }
 

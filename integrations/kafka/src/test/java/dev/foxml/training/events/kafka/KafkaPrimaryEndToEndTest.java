@@ -63,7 +63,10 @@ class KafkaPrimaryEndToEndTest {
         Path trainerFile = dir.resolve("trainer.jsonl");
         Path bridgeFile = dir.resolve("bridge.jsonl");
         long t0 = System.nanoTime();
-        Process trainer = startTrainer(topic, trainerFile, 3000, 100, null, true, Map.of());
+        // The first open waits for the broker up to max.block.ms: long enough here for a trainer
+        // JVM's client start-up on a busy machine, so that even the run's first line goes to Kafka.
+        Process trainer = startTrainer(topic, trainerFile, 3000, 100, null, true,
+                Map.of("foxml.training.event.kafka.max.block.ms", "15000"));
         try (RelayProcess relay = RelayProcess.start(dir, "relay", "--bootstrap", broker.bootstrap(),
                 "--topic", topic, "--group", "primary-relay", "--file", bridgeFile.toString(),
                 "--socket", dir.resolve("no-bridge.sock").toString())) {

@@ -167,12 +167,14 @@ class KafkaTransportTest {
         settings.put("foxml.training.event.kafka.max.block.ms", "500");
         Transport t = transport(settings);
         long t0 = System.nanoTime();
-        assertFalse(t.worthOpening(), "the first look starts a probe off the writer thread");
-        double firstLook = (System.nanoTime() - t0) / 1e9;
-        IOException e = assertThrows(IOException.class, () -> openWhenReached(t));
+        assertTrue(t.worthOpening(), "the first look starts a probe, and the first open waits for it");
+        IOException e = assertThrows(IOException.class, t::open);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("transport without broker: worthOpening() answered in %.4f s; the probe failed after %.2f s (%s)%n",
-                firstLook, seconds, e.getMessage());
+        if (e.getMessage().contains("still starting")) {
+            // The client's start-up took the whole max.block.ms on a busy machine: the probe goes on.
+            e = assertThrows(IOException.class, () -> openWhenReached(t));
+        }
+        System.out.printf("transport without broker: the first open failed after %.2f s (%s)%n", seconds, e.getMessage());
         assertTrue(e.getMessage().contains("did not answer within max.block.ms"), e.getMessage());
         assertFalse(t.isOpen());
         assertFalse(t.worthOpening(), "not probed again at once: each probe holds a producer for max.block.ms");
