@@ -64,9 +64,10 @@ class KafkaPrimaryEndToEndTest {
         Path bridgeFile = dir.resolve("bridge.jsonl");
         long t0 = System.nanoTime();
         // The first open waits for the broker up to max.block.ms: long enough here for a trainer
-        // JVM's client start-up on a busy machine, so that even the run's first line goes to Kafka.
-        Process trainer = startTrainer(topic, trainerFile, 3000, 100, null, true,
-                Map.of("foxml.training.event.kafka.max.block.ms", "15000"));
+        // JVM's client start-up on a busy machine, so that even the run's first line goes to Kafka
+        // (the events queue meanwhile); the close timeout longer still.
+        Process trainer = startTrainer(topic, trainerFile, 3000, 1000, null, true,
+                Map.of("foxml.training.event.kafka.max.block.ms", "15000", "kafkaTrainer.closeSeconds", "30"));
         try (RelayProcess relay = RelayProcess.start(dir, "relay", "--bootstrap", broker.bootstrap(),
                 "--topic", topic, "--group", "primary-relay", "--file", bridgeFile.toString(),
                 "--socket", dir.resolve("no-bridge.sock").toString())) {
@@ -81,7 +82,7 @@ class KafkaPrimaryEndToEndTest {
             assertEquals(stats.emitted(), stats.toKafka(), "every line went to Kafka");
             assertEquals(0, stats.dropped());
             assertEquals(sent, delivered, "the same bytes, every line once, in seq order");
-            assertTrue(delivered.get(0).startsWith("{\"event_type\": \""), delivered.get(0));
+            assertTrue(delivered.get(0).startsWith("{\"event_type\":\"run_start\""), delivered.get(0));
         }
     }
 

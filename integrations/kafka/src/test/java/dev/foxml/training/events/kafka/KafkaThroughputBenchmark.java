@@ -57,7 +57,8 @@ class KafkaThroughputBenchmark {
                     "--socket", dir.resolve("no-bridge.sock").toString())) {
                 String trainerStats = runTrainer("kafka-" + round, events, List.of(
                         "-Dfoxml.training.event.kafka.bootstrap=" + broker.bootstrap(),
-                        "-Dfoxml.training.event.kafka.topic=" + topic), dir.resolve("kafka-trainer-" + round + ".jsonl"),
+                        "-Dfoxml.training.event.kafka.topic=" + topic,
+                        "-Dfoxml.training.event.kafka.max.block.ms=15000"), dir.resolve("kafka-trainer-" + round + ".jsonl"),
                         dir.resolve("unused.sock"));
                 rows.add(row("trainer → Kafka → relay → file", watch(bridgeFile, events), trainerStats));
                 relay.stop();
@@ -91,6 +92,8 @@ class KafkaThroughputBenchmark {
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         command.add("-Dorg.slf4j.simpleLogger.logFile=System.err");
         command.add("-Dfoxml.training.event.socket=" + socket);
+        // The queue holds the whole run: the close waits until it is delivered.
+        command.add("-DkafkaTrainer.closeSeconds=300");
         command.addAll(properties);
         command.add(KafkaTrainer.class.getName());
         command.addAll(List.of(file.toString(), "0", Integer.toString(events), "0"));

@@ -34,7 +34,8 @@ public final class KafkaTrainer {
         boolean journal = args.length > 5 && args[5].equals("journal");
         TrainingEventEmitterBuilder builder = DefaultTrainingEventEmitter.builder("kafka-run")
                 .worker(worker).filePath(file).socketPath(file.resolveSibling("no-bridge-" + worker + ".sock"))
-                .shutdownHook(false).journal(journal);
+                .shutdownHook(false).journal(journal)
+                .closeTimeout(java.time.Duration.ofSeconds(Long.getLong("kafkaTrainer.closeSeconds", 3)));
         long t0 = System.nanoTime();
         EmitterStats stats;
         try (DefaultTrainingEventEmitter emitter = builder.build()) {
