@@ -55,20 +55,22 @@ class KafkaThroughputBenchmark {
             try (RelayProcess relay = RelayProcess.start(dir, "relay-" + round, "--bootstrap", broker.bootstrap(),
                     "--topic", topic, "--group", topic, "--file", bridgeFile.toString(),
                     "--socket", dir.resolve("no-bridge.sock").toString())) {
-                String trainerStats = runTrainer("kafka-" + round, events, List.of(
+                Path trainerFile = dir.resolve("kafka-trainer-" + round + ".jsonl");
+                Process trainer = startTrainer(events, List.of(
                         "-Dfoxml.training.event.kafka.bootstrap=" + broker.bootstrap(),
                         "-Dfoxml.training.event.kafka.topic=" + topic,
-                        "-Dfoxml.training.event.kafka.max.block.ms=15000"), dir.resolve("kafka-trainer-" + round + ".jsonl"),
-                        dir.resolve("unused.sock"));
-                rows.add(row("trainer → Kafka → relay → file", watch(bridgeFile, events), trainerStats));
+                        "-Dfoxml.training.event.kafka.max.block.ms=15000"), trainerFile, dir.resolve("unused.sock"));
+                double[] watched = watch(bridgeFile, events + 3L);
+                rows.add(row("trainer → Kafka → relay → file", watched, trainerStats(trainer, trainerFile)));
                 relay.stop();
             }
             Path socket = dir.resolve("bridge-" + round + ".sock");
             Path socketFile = dir.resolve("socket-" + round + ".jsonl");
             try (SocketReader reader = new SocketReader(socket, socketFile)) {
-                String trainerStats = runTrainer("socket-" + round, events, List.of(),
-                        dir.resolve("socket-trainer-" + round + ".jsonl"), socket);
-                rows.add(row("trainer → Unix socket → file", watch(socketFile, events), trainerStats));
+                Path trainerFile = dir.resolve("socket-trainer-" + round + ".jsonl");
+                Process trainer = startTrainer(events, List.of(), trainerFile, socket);
+                double[] watched = watch(socketFile, events + 3L);
+                rows.add(row("trainer → Unix socket → file", watched, trainerStats(trainer, trainerFile)));
             }
         }
         System.out.println("| path | events | first → last line | events/s | trainer (emit to close, s) | trainer stats |");
@@ -81,9 +83,8 @@ class KafkaThroughputBenchmark {
                 watched[0] / watched[1], trainerStats);
     }
 
-    /** Runs the trainer JVM flat out; returns its emit-to-close time and its stats. */
-    private String runTrainer(String name, int events, List<String> properties, Path file, Path socket)
-            throws Exception {
+    /** Starts the trainer JVM, flat out. */
+    private Process startTrainer(int events, List<String> properties, Path file, Path socket) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-cp");
@@ -97,9 +98,15 @@ class KafkaThroughputBenchmark {
         command.addAll(properties);
         command.add(KafkaTrainer.class.getName());
         command.addAll(List.of(file.toString(), "0", Integer.toString(events), "0"));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
+        Path out = file.resolveSibling(file.getFileName() + ".out");
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(out.toFile())).start();
+    }
+
+    /** Waits for the trainer; returns its emit-to-close time and its stats. */
+    private static String trainerStats(Process p, Path file) throws Exception {
         assertTrue(p.waitFor(300, TimeUnit.SECONDS));
+        String out = Files.readString(file.resolveSibling(file.getFileName() + ".out"));
         Matcher m = STATS.matcher(out);
         assertTrue(m.find(), out);
         assertEquals("0", m.group(5), "the emitter dropped nothing: " + out);
@@ -107,41 +114,44 @@ class KafkaThroughputBenchmark {
     }
 
     /**
-     * Watches the file grow to {@code events + 2} lines (stage change and run end besides the
-     * progress events, plus the run start).
+     * Watches the file grow to {@code lines} lines, reading only what was appended since the last look.
      *
-     * @return lines and the seconds from the first byte to the last
+     * @return lines and the seconds from the first byte to the last line
      */
-    private static double[] watch(Path file, int events) throws Exception {
+    private static double[] watch(Path file, long lines) throws Exception {
         long first = 0;
-        long last = 0;
-        long size = 0;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-        long quietSince = System.nanoTime();
-        while (System.nanoTime() - quietSince < TimeUnit.SECONDS.toNanos(3)) {
-            assertTrue(System.nanoTime() < deadline, "the file stopped growing: " + file);
-            long now = Files.exists(file) ? Files.size(file) : 0;
-            long t = System.nanoTime();
-            if (now != size) {
-                if (size == 0) {
-                    first = t;
+        long seen = 0;
+        long read = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+        while (seen < lines) {
+            assertTrue(System.nanoTime() < deadline, "only " + seen + " of " + lines + " lines in " + file);
+            if (!Files.exists(file)) {
+                Thread.sleep(1);
+                continue;
+            }
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                in.position(read);
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    if (first == 0) {
+                        first = System.nanoTime();
+                    }
+                    read += n;
+                    buffer.flip();
+                    while (buffer.hasRemaining()) {
+                        if (buffer.get() == '\n') {
+                            seen++;
+                        }
+                    }
+                    buffer.clear();
                 }
-                size = now;
-                last = t;
-                quietSince = t;
-            } else if (size == 0) {
-                quietSince = t; // not started yet
             }
-            Thread.sleep(2);
-        }
-        long lines = 0;
-        for (byte b : Files.readAllBytes(file)) {
-            if (b == '\n') {
-                lines++;
+            if (seen < lines) {
+                Thread.sleep(1);
             }
         }
-        assertTrue(lines >= events, lines + " lines");
-        return new double[] {lines, (last - first) / 1e9};
+        return new double[] {seen, (System.nanoTime() - first) / 1e9};
     }
 
     /** A bridge stand-in: accepts connections on a Unix socket and appends what it reads to a file. */
