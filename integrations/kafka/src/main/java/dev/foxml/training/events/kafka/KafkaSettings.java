@@ -1,5 +1,7 @@
 package dev.foxml.training.events.kafka;
 
+import dev.foxml.training.events.core.EmitterSetting;
+
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -13,10 +15,10 @@ import java.util.TreeMap;
  * becomes {@code security.protocol}): SASL and SSL included. Values are never logged.
  */
 final class KafkaSettings {
-    static final String EMITTER_PREFIX = "foxml.training.event.";
+    static final String EMITTER_PREFIX = EmitterSetting.PREFIX;
     static final String SHORT_PREFIX = "kafka.";
     static final String PREFIX = EMITTER_PREFIX + SHORT_PREFIX;
-    static final String ENV_PREFIX = "FOXML_TRAINING_EVENT_KAFKA_";
+    static final String ENV_PREFIX = EmitterSetting.environmentName(PREFIX);
     static final String BOOTSTRAP_PROPERTY = PREFIX + "bootstrap";
     static final String BOOTSTRAP_ENV = ENV_PREFIX + "BOOTSTRAP";
     static final String TOPIC_PROPERTY = PREFIX + "topic";
@@ -28,6 +30,8 @@ final class KafkaSettings {
      */
     static final String PRIMARY = "primary";
     static final String PRIMARY_PROPERTY = PREFIX + PRIMARY;
+    /** How long a closing emitter waits for the broker's confirmations (the transport's, not a producer setting). */
+    static final String CLOSE_TIMEOUT_PROPERTY = PREFIX + "close.timeout.ms";
 
     private final Properties properties;
     private final Map<String, String> environment;
@@ -69,6 +73,10 @@ final class KafkaSettings {
         return new KafkaSettings(properties, Map.of());
     }
 
+    static String environmentName(String property) {
+        return EmitterSetting.environmentName(property);
+    }
+
     /**
      * Returns the property's value, else the environment variable's, else null.
      *
@@ -100,14 +108,14 @@ final class KafkaSettings {
         for (Map.Entry<String, String> e : environment.entrySet()) {
             String name = e.getKey();
             if (name.startsWith(ENV_PREFIX) && !name.equals(BOOTSTRAP_ENV) && !name.equals(TOPIC_ENV)
-                    && !name.equals(ENV_PREFIX + "PRIMARY")) {
+                    && !name.equals(ENV_PREFIX + "PRIMARY") && !name.equals(environmentName(CLOSE_TIMEOUT_PROPERTY))) {
                 settings.put(name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'),
                         e.getValue());
             }
         }
         for (String name : properties.stringPropertyNames()) {
             if (name.startsWith(PREFIX) && !name.equals(BOOTSTRAP_PROPERTY) && !name.equals(TOPIC_PROPERTY)
-                    && !name.equals(PRIMARY_PROPERTY)) {
+                    && !name.equals(PRIMARY_PROPERTY) && !name.equals(CLOSE_TIMEOUT_PROPERTY)) {
                 settings.put(name.substring(PREFIX.length()), properties.getProperty(name));
             }
         }

@@ -31,7 +31,8 @@ import java.util.concurrent.Future;
  * {@link #checkHealth} reports the failure with its cause, and the emitter, after closing the
  * transport, writes those lines to the file through {@link #takeUnconfirmed}, in {@code seq}
  * order. Closing after a failure fails whatever the producer still holds, so that it reaches the
- * file too; a clean close waits up to 1 s for confirmations first, and hands back the rest.
+ * file too; a clean close waits up to {@code foxml.training.event.kafka.close.timeout.ms} (default
+ * {@value #DEFAULT_CLOSE_TIMEOUT_MILLIS} ms) for confirmations first, and hands back the rest.
  *
  * <p>Messages name the brokers and the topic, never a setting's value.
  *
@@ -44,12 +45,17 @@ public final class KafkaTransport implements Transport {
     /** The shortest and longest pause after an open that failed: each failed open may cost the writer {@code max.block.ms}. */
     static final long RETRY_MIN_NANOS = 1_000_000_000L;
     static final long RETRY_MAX_NANOS = 10_000_000_000L;
-    /** The longest a clean close waits for confirmations: well within the emitter's close timeout. */
-    static final long CLOSE_WAIT_NANOS = 1_000_000_000L;
+    /**
+     * The longest a clean close waits for the broker's confirmations unless
+     * {@code foxml.training.event.kafka.close.timeout.ms} says otherwise: well within the
+     * emitter's close timeout (3 s), so that what is not confirmed by then still reaches the file.
+     */
+    public static final long DEFAULT_CLOSE_TIMEOUT_MILLIS = 1000;
 
     private final KafkaLineSender.Prepared settings;
     private final InFlightLines lines = new InFlightLines();
     private final String where;
+    private final long closeTimeoutNanos;
     private KafkaLineSender sender;
     /** The attempt to reach the broker under way, or finished and not yet adopted; guarded by this. */
     private Probe probe;
@@ -67,9 +73,11 @@ public final class KafkaTransport implements Transport {
      *
      * @param settings validated producer settings
      * @param emitterId the key of every record, or null to read it from the first line
+     * @param closeTimeoutMillis how long a clean close waits for confirmations
      */
-    KafkaTransport(KafkaLineSender.Prepared settings, String emitterId) {
+    KafkaTransport(KafkaLineSender.Prepared settings, String emitterId, long closeTimeoutMillis) {
         this.settings = settings;
+        this.closeTimeoutNanos = closeTimeoutMillis * 1_000_000L;
         this.key = emitterId == null ? null : emitterId.getBytes(StandardCharsets.UTF_8);
         this.where = "Kafka at " + settings.bootstrap + " (topic " + settings.topic + ")";
     }
@@ -346,8 +354,8 @@ public final class KafkaTransport implements Transport {
 
     /**
      * Closes the producer: after a failure at once (what it holds fails, and is handed back by
-     * {@link #takeUnconfirmed}), otherwise after waiting up to {@code max.block.ms} for the
-     * broker to confirm what it holds.
+     * {@link #takeUnconfirmed}), otherwise after waiting up to the close timeout for the broker
+     * to confirm what it holds.
      */
     @Override
     public void close() {
@@ -367,7 +375,7 @@ public final class KafkaTransport implements Transport {
         }
         sender = null;
         try {
-            closing.close(failed ? Duration.ZERO : Duration.ofNanos(Math.min(closing.maxBlockNanos(), CLOSE_WAIT_NANOS)));
+            closing.close(failed ? Duration.ZERO : Duration.ofNanos(closeTimeoutNanos));
         } catch (RuntimeException e) {
             // An interrupt of the closing thread: the producer closes at once, failing what it holds.
             closing.close(Duration.ZERO);

@@ -40,6 +40,21 @@ public final class KafkaTransportProvider implements TransportProvider {
         }
         KafkaLineSender.Prepared prepared = KafkaLineSender.builder(kafka)
                 .defaultMaxBlock(Duration.ofMillis(KafkaTransport.DEFAULT_MAX_BLOCK_MILLIS)).prepare();
-        return new KafkaTransport(prepared, null);
+        String closeTimeout = kafka.get(KafkaSettings.CLOSE_TIMEOUT_PROPERTY,
+                KafkaSettings.environmentName(KafkaSettings.CLOSE_TIMEOUT_PROPERTY));
+        long closeMillis = KafkaTransport.DEFAULT_CLOSE_TIMEOUT_MILLIS;
+        if (closeTimeout != null) {
+            try {
+                closeMillis = Long.parseLong(closeTimeout.trim());
+            } catch (NumberFormatException e) {
+                closeMillis = -1;
+            }
+            if (closeMillis < 0) {
+                throw new IllegalArgumentException(KafkaSettings.CLOSE_TIMEOUT_PROPERTY + " is '" + closeTimeout
+                        + "': give a whole number of milliseconds (default " + KafkaTransport.DEFAULT_CLOSE_TIMEOUT_MILLIS
+                        + "), below the emitter's close timeout");
+            }
+        }
+        return new KafkaTransport(prepared, null, closeMillis);
     }
 }
