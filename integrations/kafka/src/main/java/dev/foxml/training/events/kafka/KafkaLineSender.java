@@ -349,6 +349,7 @@ public final class KafkaLineSender implements AutoCloseable {
     public static final class Builder {
         private final KafkaSettings settings;
         private Duration defaultMaxBlock = DEFAULT_MAX_BLOCK;
+        private int defaultBatchBytes;
         private String bootstrap;
         private String topic;
         private final Map<String, String> producerSettings = new HashMap<>();
@@ -365,6 +366,12 @@ public final class KafkaLineSender implements AutoCloseable {
          */
         public Builder bootstrap(String bootstrap) {
             this.bootstrap = Objects.requireNonNull(bootstrap, "bootstrap");
+            return this;
+        }
+
+        /** The {@code batch.size} used unless a setting names one (the transport's is larger than the client's). */
+        Builder defaultBatchBytes(int bytes) {
+            this.defaultBatchBytes = bytes;
             return this;
         }
 
@@ -461,6 +468,9 @@ public final class KafkaLineSender implements AutoCloseable {
             long delivery = millis(config, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG);
             config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1, delivery / 3)));
             config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+            if (defaultBatchBytes > 0) {
+                config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(defaultBatchBytes));
+            }
             config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "foxml-training-events");
             long maxBlock = millis(config, ProducerConfig.MAX_BLOCK_MS_CONFIG);
             Map<String, Object> checked = new HashMap<>(config);

@@ -51,6 +51,12 @@ public final class KafkaTransport implements Transport {
      * emitter's close timeout (3 s), so that what is not confirmed by then still reaches the file.
      */
     public static final long DEFAULT_CLOSE_TIMEOUT_MILLIS = 1000;
+    /**
+     * {@code batch.size} of the transport's producer unless configured: a trainer's lines are
+     * many and small, all on one partition (one key), where the client's 16 KiB would cap a
+     * flat-out emitter at a few thousand lines a second on a busy machine.
+     */
+    public static final int DEFAULT_BATCH_BYTES = 256 * 1024;
 
     private final KafkaLineSender.Prepared settings;
     private final InFlightLines lines = new InFlightLines();

@@ -39,7 +39,8 @@ public final class KafkaTransportProvider implements TransportProvider {
                     + ") is empty: name the brokers as host:port[,host:port...], or leave it unset for the socket");
         }
         KafkaLineSender.Prepared prepared = KafkaLineSender.builder(kafka)
-                .defaultMaxBlock(Duration.ofMillis(KafkaTransport.DEFAULT_MAX_BLOCK_MILLIS)).prepare();
+                .defaultMaxBlock(Duration.ofMillis(KafkaTransport.DEFAULT_MAX_BLOCK_MILLIS))
+                .defaultBatchBytes(KafkaTransport.DEFAULT_BATCH_BYTES).prepare();
         String closeTimeout = kafka.get(KafkaSettings.CLOSE_TIMEOUT_PROPERTY,
                 KafkaSettings.environmentName(KafkaSettings.CLOSE_TIMEOUT_PROPERTY));
         long closeMillis = KafkaTransport.DEFAULT_CLOSE_TIMEOUT_MILLIS;

@@ -33,9 +33,11 @@ public final class KafkaTrainer {
         Path stopFile = args.length > 4 && !args[4].equals("-") ? Path.of(args[4]) : null;
         boolean journal = args.length > 5 && args[5].equals("journal");
         TrainingEventEmitterBuilder builder = DefaultTrainingEventEmitter.builder("kafka-run")
-                .worker(worker).filePath(file).socketPath(file.resolveSibling("no-bridge-" + worker + ".sock"))
-                .shutdownHook(false).journal(journal)
+                .worker(worker).filePath(file).shutdownHook(false).journal(journal)
                 .closeTimeout(java.time.Duration.ofSeconds(Long.getLong("kafkaTrainer.closeSeconds", 3)));
+        if (System.getProperty("foxml.training.event.socket") == null) {
+            builder.socketPath(file.resolveSibling("no-bridge-" + worker + ".sock"));
+        }
         long t0 = System.nanoTime();
         EmitterStats stats;
         try (DefaultTrainingEventEmitter emitter = builder.build()) {
