@@ -18,7 +18,8 @@ final class KafkaSettings {
     static final String EMITTER_PREFIX = EmitterSetting.PREFIX;
     static final String SHORT_PREFIX = "kafka.";
     static final String PREFIX = EMITTER_PREFIX + SHORT_PREFIX;
-    static final String ENV_PREFIX = EmitterSetting.environmentName(PREFIX);
+    /** {@code EmitterSetting.environmentName(PREFIX)}, spelled out: a constant, for the javadoc's {@code @value}s. */
+    static final String ENV_PREFIX = "FOXML_TRAINING_EVENT_KAFKA_";
     static final String BOOTSTRAP_PROPERTY = PREFIX + "bootstrap";
     static final String BOOTSTRAP_ENV = ENV_PREFIX + "BOOTSTRAP";
     static final String TOPIC_PROPERTY = PREFIX + "topic";

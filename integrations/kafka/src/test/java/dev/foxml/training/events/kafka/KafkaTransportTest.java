@@ -75,6 +75,8 @@ class KafkaTransportTest {
 
     @Test
     void withoutABootstrapAddressTheProviderStaysOutOfTheWay() {
+        assertEquals(dev.foxml.training.events.core.EmitterSetting.environmentName(KafkaSettings.PREFIX),
+                KafkaSettings.ENV_PREFIX, "environment names by the emitter's one rule");
         Map<String, String> settings = new HashMap<>();
         settings.put("foxml.training.event.socket", "/nowhere/bridge.sock");
         for (dev.foxml.training.events.core.spi.TransportProvider provider
