@@ -88,7 +88,18 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         this.shutdownHook = config.shutdownHook
                 ? ShutdownHook.add(this::close, sink, config.closeTimeout.toNanos()) : null;
         if (config.runStartEvent) {
-            sink.emitOwnEvent(EventType.RUN_START);
+            EventSink s = sink;
+            synchronized (s) {
+                EventSlot slot = s.claim(EventType.RUN_START, 0);
+                if (slot != null) {
+                    try {
+                        slot.runStart();
+                    } finally {
+                        s.publish(slot);
+                    }
+                }
+            }
+            s.wakeConsumer();
         }
         heartbeat = config.heartbeatInterval == null ? null
                 : Heartbeat.start(sink, config.heartbeatInterval.toNanos(), log, EventWriter.lastNumber());

@@ -3,7 +3,7 @@ package dev.foxml.training.events.core.delivery;
 /**
  * Where the writer hands its batches: one transport, or a primary with a fallback. Implementations
  * are used by one thread at a time (the writer thread, or in synchronous mode the emitting thread
- * holding the sink's monitor), never throw for a transport's failure (they count and warn), and
+ * holding the producer lock), never throw for a transport's failure (they count and warn), and
  * count every line they could not write in {@code droppedUnwritable}.
  */
 public interface Delivery {

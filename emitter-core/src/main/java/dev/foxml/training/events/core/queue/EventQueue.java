@@ -12,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The asynchronous {@link EventSink}: a preallocated ring of slots that emitting threads fill
- * holding its monitor and one consumer thread (the writer) drains, with a bounded overflow for
+ * under the producer lock and one consumer thread (the writer) drains, with a bounded overflow for
  * when the ring is full, and the wait of {@code flush()} for the writer's progress.
  *
  * <p>A full ring spills into the overflow, which keeps emit order: once it holds anything, new
@@ -21,24 +21,21 @@ import java.util.concurrent.locks.LockSupport;
  * the event is dropped and counted.
  */
 public final class EventQueue extends EventSink {
-    /** A backstop: the consumer wakes waiting claims as soon as it frees room. */
-    private static final long FULL_QUEUE_WAIT_MILLIS = 1;
+    private static final long FULL_QUEUE_PARK_NANOS = 50_000;
 
     private final EventSlot[] slots;
     private final int mask;
     private final int overflowCapacity;
     private final long maxEmitBlockNanos;
-    /** Guarded by the monitor: slots filled so far. */
+    /** Guarded by lock: slots filled so far. */
     private long tail;
-    /** Guarded by the monitor: the slot claimed and not yet published is an overflow slot. */
+    /** Guarded by lock: the slot claimed and not yet published is an overflow slot. */
     private EventSlot claimedOverflow;
     /** Slots the consumer may read. */
     private volatile long published;
     /** Slots the consumer has encoded: free for reuse. */
     private volatile long consumed;
-    /** Claims waiting for room (guarded by the monitor; read without it by the consumer). */
-    private volatile int roomWaiters;
-    /** Guarded by the monitor: events claimed while the ring was full, in emit order. */
+    /** Guarded by lock: events claimed while the ring was full, in emit order. */
     private final ArrayDeque<EventSlot> overflow = new ArrayDeque<>();
     private volatile int overflowSize;
 
@@ -76,8 +73,8 @@ public final class EventQueue extends EventSink {
     }
 
     /**
-     * The hot path, kept small so that the JIT inlines it into the emit methods: the next ring
-     * slot. A full ring goes the long way ({@link #claimSlowly}).
+     * The hot path, kept small so that the JIT inlines it into the emit methods: the lock and the
+     * next ring slot. A full ring goes the long way ({@link #claimSlowly}).
      */
     @Override
     public EventSlot claim(EventType type, int problems) {
@@ -91,68 +88,54 @@ public final class EventQueue extends EventSink {
     }
 
     /**
-     * The ring full: an overflow slot (an allocation, not a wait: rare, a writer starved of CPU or
-     * a slow disk), or, when the overflow is full too, the ring or overflow once there is room
-     * within maxEmitBlock (also when the caller is interrupted: its event waits as long as
-     * anyone's, and its interrupt flag is set again on return). While it waits, the monitor is
-     * free (other emits, and the consumer taking the overflow, go on); the consumer wakes it when
-     * it frees room.
+     * Under the lock, the ring full: an overflow slot (an allocation, not a wait: rare, a writer
+     * starved of CPU or a slow disk), or, when the overflow is full too, the ring or overflow
+     * once there is room within maxEmitBlock (also when the caller is interrupted: its event waits
+     * as long as anyone's). Returns with the lock held when it returns a slot.
      */
     private EventSlot claimSlowly(EventType type, int problems, long now) {
+        long deadline = 0;
         boolean interrupted = false;
         try {
-            long deadline = 0;
-            while (true) {
-                if (!admits(type)) {
-                    return null;
-                }
-                long t = tail;
-                if (t - consumed < slots.length && overflowSize == 0) {
-                    EventSlot slot = slots[(int) t & mask];
-                    accept(slot, type, problems, now);
-                    return slot;
-                }
-                if (overflow.size() < overflowCapacity) {
-                    EventSlot extra = new EventSlot();
-                    accept(extra, type, problems, now);
-                    claimedOverflow = extra;
-                    return extra;
-                }
-                long nanos = System.nanoTime();
-                if (deadline == 0) {
-                    deadline = nanos + maxEmitBlockNanos;
-                } else if (nanos - deadline >= 0) {
-                    skipSeq();
-                    counters.droppedQueueFull.incrementAndGet();
-                    log.warn("queue-full", "the event queue (" + slots.length + " + " + overflowCapacity
-                            + " overflow) stayed full for " + TimeUnit.NANOSECONDS.toMillis(maxEmitBlockNanos)
-                            + " ms; an event was dropped (see stats().droppedQueueFull())");
-                    return null;
-                }
-                interrupted |= waitForRoom();
+        while (true) {
+            if (!admits(type)) {
+                return null;
             }
+            long t = tail;
+            if (t - consumed < slots.length && overflowSize == 0) {
+                EventSlot slot = slots[(int) t & mask];
+                accept(slot, type, problems, now);
+                return slot;
+            }
+            if (overflow.size() < overflowCapacity) {
+                EventSlot extra = new EventSlot();
+                accept(extra, type, problems, now);
+                claimedOverflow = extra;
+                return extra;
+            }
+            long nanos = System.nanoTime();
+            if (deadline == 0) {
+                deadline = nanos + maxEmitBlockNanos;
+            } else if (nanos - deadline >= 0) {
+                skipSeq();
+                counters.droppedQueueFull.incrementAndGet();
+                log.warn("queue-full", "the event queue (" + slots.length + " + " + overflowCapacity
+                        + " overflow) stayed full for " + TimeUnit.NANOSECONDS.toMillis(maxEmitBlockNanos)
+                        + " ms; an event was dropped (see stats().droppedQueueFull())");
+                return null;
+            }
+            // Both queues are full: give the consumer a moment (wait releases the monitor).
+            LockSupport.unpark(consumer);
+            try {
+                wait(0, (int) FULL_QUEUE_PARK_NANOS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    /**
-     * Both queues full: gives the consumer a moment, the monitor released meanwhile.
-     *
-     * @return whether the wait was interrupted
-     */
-    private boolean waitForRoom() {
-        LockSupport.unpark(consumer);
-        roomWaiters++;
-        try {
-            wait(FULL_QUEUE_WAIT_MILLIS);
-            return false;
-        } catch (InterruptedException e) {
-            return true;
-        } finally {
-            roomWaiters--;
         }
     }
 
@@ -222,11 +205,6 @@ public final class EventQueue extends EventSink {
      */
     public void consumedUpTo(long index) {
         consumed = index;
-        if (roomWaiters > 0) {
-            synchronized (this) {
-                notifyAll();
-            }
-        }
     }
 
     /**
@@ -243,15 +221,12 @@ public final class EventQueue extends EventSink {
                 into[n++] = overflow.pollFirst();
             }
             overflowSize = overflow.size();
-            if (n > 0 && roomWaiters > 0) {
-                notifyAll();
-            }
             return n;
         }
     }
 
     /**
-     * Whether the overflow holds events (read without the monitor).
+     * Whether the overflow holds events (read without the lock).
      *
      * @return whether it does
      */

@@ -1,6 +1,7 @@
 package dev.foxml.training.events.core.writer;
 
 import dev.foxml.training.events.core.queue.EventSink;
+import dev.foxml.training.events.core.queue.EventSlot;
 import dev.foxml.training.events.core.queue.EventType;
 import dev.foxml.training.events.core.support.LogOutput;
 import dev.foxml.training.events.core.support.RateLimitedLog;
@@ -69,7 +70,17 @@ public final class Heartbeat implements Runnable {
     private long beatIfQuiet() {
         long quietMicros = sink.quietMicros();
         if (quietMicros >= intervalMicros) {
-            sink.emitOwnEvent(EventType.HEARTBEAT);
+            synchronized (sink) {
+                EventSlot slot = sink.claim(EventType.HEARTBEAT, 0);
+                if (slot != null) {
+                    try {
+                        slot.heartbeat();
+                    } finally {
+                        sink.publish(slot);
+                    }
+                }
+            }
+            sink.wakeConsumer();
             quietMicros = 0;
         }
         return Math.max(1_000_000L, (intervalMicros - quietMicros) * 1000);

@@ -14,7 +14,7 @@ import java.util.function.Function;
 
 /**
  * The synchronous {@link EventSink}: no queue and no thread; the emitting thread encodes its event
- * and delivers it before the emit call returns, holding the sink's monitor throughout (one slot,
+ * and delivers it before the emit call returns, holding the producer lock throughout (one slot,
  * one encoder and one batch buffer, shared by every emitting thread in turn).
  */
 public final class SyncWriter extends EventSink {
@@ -47,7 +47,7 @@ public final class SyncWriter extends EventSink {
         return accept(slot, type, argumentProblems, now) ? slot : null;
     }
 
-    /** Encodes and delivers the event on the calling thread. */
+    /** Encodes and delivers the event on the calling thread, then releases the lock. */
     @Override
     public void publish(EventSlot filled) {
         batch.clear();
