@@ -79,10 +79,15 @@ public final class EventQueue extends EventSink {
     @Override
     public EventSlot claim(EventType type, int problems) {
         long now = clock.nowMicros();
+        lock.lock();
         long t = tail;
         if (t - consumed < slots.length && overflowSize == 0) {
             EventSlot slot = slots[(int) t & mask];
-            return accept(slot, type, problems, now) ? slot : null;
+            if (accept(slot, type, problems, now)) {
+                return slot;
+            }
+            lock.unlock();
+            return null;
         }
         return claimSlowly(type, problems, now);
     }
@@ -95,10 +100,9 @@ public final class EventQueue extends EventSink {
      */
     private EventSlot claimSlowly(EventType type, int problems, long now) {
         long deadline = 0;
-        boolean interrupted = false;
-        try {
         while (true) {
             if (!admits(type)) {
+                lock.unlock();
                 return null;
             }
             long t = tail;
@@ -118,42 +122,37 @@ public final class EventQueue extends EventSink {
                 deadline = nanos + maxEmitBlockNanos;
             } else if (nanos - deadline >= 0) {
                 skipSeq();
+                lock.unlock();
                 counters.droppedQueueFull.incrementAndGet();
                 log.warn("queue-full", "the event queue (" + slots.length + " + " + overflowCapacity
                         + " overflow) stayed full for " + TimeUnit.NANOSECONDS.toMillis(maxEmitBlockNanos)
                         + " ms; an event was dropped (see stats().droppedQueueFull())");
                 return null;
             }
-            // Both queues are full: give the consumer a moment (wait releases the monitor).
+            lock.unlock();
+            // Both queues are full: give the consumer a moment.
             LockSupport.unpark(consumer);
-            try {
-                wait(0, (int) FULL_QUEUE_PARK_NANOS);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            Uninterruptibly.parkNanos(this, FULL_QUEUE_PARK_NANOS);
+            lock.lock();
         }
     }
 
     @Override
     public void publish(EventSlot slot) {
-        if (slot == claimedOverflow) {
-            claimedOverflow = null;
-            overflow.addLast(slot);
-            overflowSize = overflow.size();
-        } else {
-            long t = tail + 1;
-            tail = t;
-            published = t;
+        try {
+            if (slot == claimedOverflow) {
+                claimedOverflow = null;
+                overflow.addLast(slot);
+                overflowSize = overflow.size();
+            } else {
+                long t = tail + 1;
+                tail = t;
+                published = t;
+            }
+        } finally {
+            // A volatile write, so a full fence: consumerParked cannot be read before the slot is visible.
+            lock.unlock();
         }
-    }
-
-    @Override
-    public void wakeConsumer() {
         if (consumerParked) {
             LockSupport.unpark(consumer);
         }
@@ -215,13 +214,16 @@ public final class EventQueue extends EventSink {
      * @return how many
      */
     public int takeOverflow(EventSlot[] into) {
-        synchronized (this) {
+        lock.lock();
+        try {
             int n = 0;
             while (n < into.length && !overflow.isEmpty()) {
                 into[n++] = overflow.pollFirst();
             }
             overflowSize = overflow.size();
             return n;
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -33,11 +33,13 @@ public abstract class EventSink {
     protected final RateLimitedLog log;
     /** The event timestamps' clock. */
     protected final MicrosClock clock;
-    /** Guarded by this sink's monitor: the next event's seq. */
+    /** Held from claim to publish, and wherever the fields it guards are read. */
+    protected final ProducerLock lock = new ProducerLock();
+    /** Guarded by lock: the next event's seq. */
     private long nextSeq = 1;
-    /** Guarded by this sink's monitor: the seq of the last event accepted: what flush() waits for. */
+    /** Guarded by lock: the seq of the last event accepted: what flush() waits for. */
     private long lastQueuedSeq;
-    /** Guarded by this sink's monitor: when the last event was emitted, for the heartbeat. */
+    /** Guarded by lock: when the last event was emitted, for the heartbeat. */
     private long lastEmitMicros;
     private volatile boolean closed;
     /** The thread emitting close()'s final run_complete, the one emit allowed once closed. */
@@ -76,10 +78,6 @@ public abstract class EventSink {
      * @param slot the slot {@link #claim} returned
      */
     public abstract void publish(EventSlot slot);
-
-    /** After publish, outside the monitor: wakes whoever consumes published events, if it sleeps. */
-    public void wakeConsumer() {
-    }
 
     /**
      * Waits until every event accepted so far is delivered (or counted as lost).
@@ -169,10 +167,13 @@ public abstract class EventSink {
      * @return whether a run_complete was already accepted
      */
     public final boolean beginClose() {
-        synchronized (this) {
+        lock.lock();
+        try {
             closed = true;
             closingThread = Thread.currentThread();
             return runCompleted;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -205,8 +206,11 @@ public abstract class EventSink {
      * @return the last seq used
      */
     public final long emitted() {
-        synchronized (this) {
+        lock.lock();
+        try {
             return nextSeq - 1;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -216,8 +220,11 @@ public abstract class EventSink {
      * @return the seq, 0 for none
      */
     protected final long lastQueuedSeq() {
-        synchronized (this) {
+        lock.lock();
+        try {
             return lastQueuedSeq;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -227,8 +234,11 @@ public abstract class EventSink {
      * @return microseconds since the last event (since the epoch when there was none)
      */
     public final long quietMicros() {
-        synchronized (this) {
+        lock.lock();
+        try {
             return clock.nowMicros() - lastEmitMicros;
+        } finally {
+            lock.unlock();
         }
     }
 }

@@ -70,17 +70,14 @@ public final class Heartbeat implements Runnable {
     private long beatIfQuiet() {
         long quietMicros = sink.quietMicros();
         if (quietMicros >= intervalMicros) {
-            synchronized (sink) {
-                EventSlot slot = sink.claim(EventType.HEARTBEAT, 0);
-                if (slot != null) {
-                    try {
-                        slot.heartbeat();
-                    } finally {
-                        sink.publish(slot);
-                    }
+            EventSlot slot = sink.claim(EventType.HEARTBEAT, 0);
+            if (slot != null) {
+                try {
+                    slot.heartbeat();
+                } finally {
+                    sink.publish(slot);
                 }
             }
-            sink.wakeConsumer();
             quietMicros = 0;
         }
         return Math.max(1_000_000L, (intervalMicros - quietMicros) * 1000);

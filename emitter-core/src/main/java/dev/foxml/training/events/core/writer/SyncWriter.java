@@ -44,18 +44,27 @@ public final class SyncWriter extends EventSink {
     @Override
     public EventSlot claim(EventType type, int argumentProblems) {
         long now = clock.nowMicros();
-        return accept(slot, type, argumentProblems, now) ? slot : null;
+        lock.lock();
+        if (accept(slot, type, argumentProblems, now)) {
+            return slot;
+        }
+        lock.unlock();
+        return null;
     }
 
     /** Encodes and delivers the event on the calling thread, then releases the lock. */
     @Override
     public void publish(EventSlot filled) {
-        batch.clear();
-        int found = encoder.encode(filled);
-        filled.clear();
-        problems.report(found);
-        if (found != -1) {
-            delivery.deliver(batch);
+        try {
+            batch.clear();
+            int found = encoder.encode(filled);
+            filled.clear();
+            problems.report(found);
+            if (found != -1) {
+                delivery.deliver(batch);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -67,8 +76,11 @@ public final class SyncWriter extends EventSink {
 
     @Override
     public void close(long timeoutNanos) {
-        synchronized (this) {
+        lock.lock();
+        try {
             delivery.close();
+        } finally {
+            lock.unlock();
         }
     }
 }

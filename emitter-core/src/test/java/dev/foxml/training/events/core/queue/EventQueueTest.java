@@ -31,18 +31,15 @@ class EventQueueTest {
 
     /** Emits a stage change named {@code stage}; returns whether it was queued. */
     private static boolean emit(EventQueue q, String stage) {
-        synchronized (q) {
-            EventSlot slot = q.claim(EventType.STAGE_CHANGE, 0);
-            if (slot == null) {
-                return false;
-            }
-            try {
-                slot.stageChange(null, stage, true);
-            } finally {
-                q.publish(slot);
-            }
+        EventSlot slot = q.claim(EventType.STAGE_CHANGE, 0);
+        if (slot == null) {
+            return false;
         }
-        q.wakeConsumer();
+        try {
+            slot.stageChange(null, stage, true);
+        } finally {
+            q.publish(slot);
+        }
         return true;
     }
 
@@ -198,17 +195,15 @@ class EventQueueTest {
     }
 
     private static EventSlot claimAndPublishRunComplete(EventQueue q) {
-        synchronized (q) {
-            EventSlot slot = q.claim(EventType.RUN_COMPLETE, 0);
-            if (slot != null) {
-                try {
-                    slot.runComplete("success");
-                } finally {
-                    q.publish(slot);
-                }
+        EventSlot slot = q.claim(EventType.RUN_COMPLETE, 0);
+        if (slot != null) {
+            try {
+                slot.runComplete("success");
+            } finally {
+                q.publish(slot);
             }
-            return slot;
         }
+        return slot;
     }
 
     @Test
