@@ -302,7 +302,8 @@ class FileRotationTest {
         FileTransport transport = new FileTransport(file());
         EmitterConfig config = Lines.hermetic("run-copytruncate", dir, file()).synchronous(false)
                 .runStartEvent(false).config();
-        DefaultTrainingEventEmitter emitter = new DefaultTrainingEventEmitter(config, transport);
+        DefaultTrainingEventEmitter emitter = new DefaultTrainingEventEmitter(config,
+                (c, counters, log) -> EmitterAssembly.failover(c, counters, log, transport));
         int[] rotateAfter = {400, 1000};
         List<Path> copies = new ArrayList<>();
         PacedTrainer trainer = new PacedTrainer(emitter, i -> { });

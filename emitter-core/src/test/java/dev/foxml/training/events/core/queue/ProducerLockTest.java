@@ -1,6 +1,5 @@
-package dev.foxml.training.events.core;
+package dev.foxml.training.events.core.queue;
 
-import dev.foxml.training.events.core.queue.ProducerLock;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,94 @@
+package dev.foxml.training.events.core;
+
+import dev.foxml.training.events.core.config.EmitterConfig;
+import dev.foxml.training.events.core.delivery.BatchBuffer;
+import dev.foxml.training.events.core.delivery.Delivery;
+import dev.foxml.training.events.core.delivery.FailoverDelivery;
+import dev.foxml.training.events.core.delivery.FileTransport;
+import dev.foxml.training.events.core.delivery.SocketConnector;
+import dev.foxml.training.events.core.delivery.SocketTransport;
+import dev.foxml.training.events.core.encode.ArgumentProblems;
+import dev.foxml.training.events.core.encode.EventEncoder;
+import dev.foxml.training.events.core.encode.RunInfo;
+import dev.foxml.training.events.core.queue.EventQueue;
+import dev.foxml.training.events.core.queue.EventSink;
+import dev.foxml.training.events.core.support.Counters;
+import dev.foxml.training.events.core.support.LogOutput;
+import dev.foxml.training.events.core.support.MicrosClock;
+import dev.foxml.training.events.core.support.RateLimitedLog;
+import dev.foxml.training.events.core.writer.EventWriter;
+import dev.foxml.training.events.core.writer.SyncWriter;
+
+import java.util.function.Function;
+
+/**
+ * Puts an emitter's path together from its configuration: delivery, the encoder, and the sink
+ * the facade emits into (a queue with its writer thread, or the synchronous writer).
+ */
+final class EmitterAssembly {
+    /** Opens where the writer delivers; tests pass their own. */
+    interface DeliveryOpener {
+        Delivery open(EmitterConfig config, Counters counters, RateLimitedLog deliveryLog);
+    }
+
+    private EmitterAssembly() {
+    }
+
+    /** The sink, its writer started in asynchronous mode; warns about what the configuration will cost. */
+    static EventSink sink(EmitterConfig config, String emitterId, DeliveryOpener opener, Counters counters,
+                          RateLimitedLog log) {
+        RateLimitedLog deliveryLog = log.named(LogOutput.DELIVERY);
+        warnIfFileDirectoryMissing(config, deliveryLog);
+        Delivery delivery = opener.open(config, counters, deliveryLog);
+        MicrosClock clock = new MicrosClock();
+        RunInfo runInfo = new RunInfo(clock.nowMicros(), config.tags(), config.params(), emitterId);
+        Function<BatchBuffer, EventEncoder> encoderFor =
+                batch -> new EventEncoder(config.runId(), config.worker(), runInfo, config.maxStringChars(), batch);
+        warnIfRunIdentityHasProblems(config, encoderFor.apply(new BatchBuffer(16)), counters, log);
+        if (config.synchronous()) {
+            return new SyncWriter(encoderFor, delivery, clock, counters, log);
+        }
+        EventQueue queue = new EventQueue(config.queueCapacity(), config.overflowCapacity(),
+                config.maxEmitBlock().toNanos(), counters, log, clock);
+        EventWriter.start(queue, encoderFor, delivery, clock, counters, log);
+        return queue;
+    }
+
+    /** Delivery to the primary transport (the socket unless a provider answers) with the file as fallback. */
+    static Delivery failover(EmitterConfig config, Counters counters, RateLimitedLog deliveryLog) {
+        return FailoverDelivery.forConfig(config, counters, deliveryLog);
+    }
+
+    /** As {@link #failover(EmitterConfig, Counters, RateLimitedLog)}, with a file transport of the caller's. */
+    static Delivery failover(EmitterConfig config, Counters counters, RateLimitedLog deliveryLog, FileTransport file) {
+        return FailoverDelivery.forConfig(config, file, counters, deliveryLog);
+    }
+
+    /**
+     * The builder refuses a configuration where neither the file's nor the socket's directory
+     * exists; with only the file's missing, events reach a listening bridge and the rest is lost.
+     */
+    private static void warnIfFileDirectoryMissing(EmitterConfig config, RateLimitedLog deliveryLog) {
+        java.nio.file.Path dir = config.filePath().getParent();
+        if (dir != null && !java.nio.file.Files.isDirectory(dir)) {
+            deliveryLog.warnOnce("the directory " + dir + " of the event file does not exist (the emitter creates"
+                    + " none): events reach the socket " + config.socketPath() + " while a bridge listens there,"
+                    + " and are dropped (counted in stats().droppedUnwritable()) while none does; create the"
+                    + " directory or choose another event file (" + TrainingEventEmitterBuilder.FILE_ENV + ")");
+        }
+    }
+
+    private static void warnIfRunIdentityHasProblems(EmitterConfig config, EventEncoder encoder, Counters counters,
+                                                     RateLimitedLog log) {
+        int problems = ArgumentProblems.required(config.runId(), config.maxStringChars())
+                | ArgumentProblems.characters(config.runId())
+                | (config.worker() == null ? 0 : ArgumentProblems.required(config.worker(), config.maxStringChars())
+                        | ArgumentProblems.characters(config.worker()))
+                | encoder.tagProblems() | encoder.paramProblems();
+        if (problems != 0) {
+            counters.invalidArguments.incrementAndGet();
+            log.warn("run-id", "the run id, worker id, tags or params have problems ("
+                    + ArgumentProblems.describe(problems) + "); they are written escaped, repaired or cut");
+        }
+    }
+}
