@@ -88,14 +88,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         this.shutdownHook = config.shutdownHook()
                 ? ShutdownHook.add(this::close, sink, config.closeTimeout().toNanos()) : null;
         if (config.runStartEvent()) {
-            EventSlot slot = sink.claim(EventType.RUN_START, 0);
-            if (slot != null) {
-                try {
-                    slot.runStart();
-                } finally {
-                    sink.publish(slot);
-                }
-            }
+            sink.emitOwnEvent(EventType.RUN_START);
         }
         heartbeat = config.heartbeatInterval() == null ? null
                 : Heartbeat.start(sink, config.heartbeatInterval().toNanos(), log, EventWriter.lastNumber());
@@ -192,16 +185,20 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             checkStrict(stage, currentTarget, problems);
         }
         try {
-            EventSlot slot = sink.claim(EventType.PROGRESS, problems);
-            if (slot != null) {
-                try {
-                    slot.progress(stage, progressPct, currentTarget, targetsComplete, targetsTotal, epoch, step,
-                            throughput, itemCount, copied == null ? null : copied.names,
-                            copied == null ? null : copied.values);
-                } finally {
-                    sink.publish(slot);
+            EventSink s = sink;
+            synchronized (s) {
+                EventSlot slot = s.claim(EventType.PROGRESS, problems);
+                if (slot != null) {
+                    try {
+                        slot.progress(stage, progressPct, currentTarget, targetsComplete, targetsTotal, epoch, step,
+                                throughput, itemCount, copied == null ? null : copied.names,
+                                copied == null ? null : copied.values);
+                    } finally {
+                        s.publish(slot);
+                    }
                 }
             }
+            s.wakeConsumer();
         } catch (RuntimeException | Error unexpected) {
             lostToInternalError(unexpected);
         }
@@ -226,14 +223,18 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             checkStrict(previousStage, newStage, problems);
         }
         try {
-            EventSlot slot = sink.claim(EventType.STAGE_CHANGE, problems);
-            if (slot != null) {
-                try {
-                    slot.stageChange(previousStage, newStage, previousFromStream);
-                } finally {
-                    sink.publish(slot);
+            EventSink s = sink;
+            synchronized (s) {
+                EventSlot slot = s.claim(EventType.STAGE_CHANGE, problems);
+                if (slot != null) {
+                    try {
+                        slot.stageChange(previousStage, newStage, previousFromStream);
+                    } finally {
+                        s.publish(slot);
+                    }
                 }
             }
+            s.wakeConsumer();
         } catch (RuntimeException | Error unexpected) {
             lostToInternalError(unexpected);
         }
@@ -270,15 +271,19 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             checkStrict(target, wireStatus, problems);
         }
         try {
-            EventSlot slot = sink.claim(EventType.TARGET_COMPLETE, problems);
-            if (slot != null) {
-                try {
-                    slot.targetComplete(target, wireStatus, modelsTrained, bestAuc,
-                            copied == null ? null : copied.names, copied == null ? null : copied.values);
-                } finally {
-                    sink.publish(slot);
+            EventSink s = sink;
+            synchronized (s) {
+                EventSlot slot = s.claim(EventType.TARGET_COMPLETE, problems);
+                if (slot != null) {
+                    try {
+                        slot.targetComplete(target, wireStatus, modelsTrained, bestAuc,
+                                copied == null ? null : copied.names, copied == null ? null : copied.values);
+                    } finally {
+                        s.publish(slot);
+                    }
                 }
             }
+            s.wakeConsumer();
         } catch (RuntimeException | Error unexpected) {
             lostToInternalError(unexpected);
         }
@@ -295,14 +300,18 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             checkStrict(wireStatus, null, problems);
         }
         try {
-            EventSlot slot = sink.claim(EventType.RUN_COMPLETE, problems);
-            if (slot != null) {
-                try {
-                    slot.runComplete(wireStatus);
-                } finally {
-                    sink.publish(slot);
+            EventSink s = sink;
+            synchronized (s) {
+                EventSlot slot = s.claim(EventType.RUN_COMPLETE, problems);
+                if (slot != null) {
+                    try {
+                        slot.runComplete(wireStatus);
+                    } finally {
+                        s.publish(slot);
+                    }
                 }
             }
+            s.wakeConsumer();
         } catch (RuntimeException | Error unexpected) {
             lostToInternalError(unexpected);
         }
@@ -316,14 +325,18 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             checkStrict(errorMessage, errorType, problems);
         }
         try {
-            EventSlot slot = sink.claim(EventType.ERROR, problems);
-            if (slot != null) {
-                try {
-                    slot.error(errorMessage, errorType, recoverable);
-                } finally {
-                    sink.publish(slot);
+            EventSink s = sink;
+            synchronized (s) {
+                EventSlot slot = s.claim(EventType.ERROR, problems);
+                if (slot != null) {
+                    try {
+                        slot.error(errorMessage, errorType, recoverable);
+                    } finally {
+                        s.publish(slot);
+                    }
                 }
             }
+            s.wakeConsumer();
         } catch (RuntimeException | Error unexpected) {
             lostToInternalError(unexpected);
         }

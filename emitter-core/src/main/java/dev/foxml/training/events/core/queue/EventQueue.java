@@ -12,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The asynchronous {@link EventSink}: a preallocated ring of slots that emitting threads fill
- * under the producer lock and one consumer thread (the writer) drains, with a bounded overflow for
+ * holding its monitor and one consumer thread (the writer) drains, with a bounded overflow for
  * when the ring is full, and the wait of {@code flush()} for the writer's progress.
  *
  * <p>A full ring spills into the overflow, which keeps emit order: once it holds anything, new
@@ -21,21 +21,24 @@ import java.util.concurrent.locks.LockSupport;
  * the event is dropped and counted.
  */
 public final class EventQueue extends EventSink {
-    private static final long FULL_QUEUE_PARK_NANOS = 50_000;
+    /** A backstop: the consumer wakes waiting claims as soon as it frees room. */
+    private static final long FULL_QUEUE_WAIT_MILLIS = 1;
 
     private final EventSlot[] slots;
     private final int mask;
     private final int overflowCapacity;
     private final long maxEmitBlockNanos;
-    /** Guarded by lock: slots filled so far. */
+    /** Guarded by the monitor: slots filled so far. */
     private long tail;
-    /** Guarded by lock: the slot claimed and not yet published is an overflow slot. */
+    /** Guarded by the monitor: the slot claimed and not yet published is an overflow slot. */
     private EventSlot claimedOverflow;
     /** Slots the consumer may read. */
     private volatile long published;
     /** Slots the consumer has encoded: free for reuse. */
     private volatile long consumed;
-    /** Guarded by lock: events claimed while the ring was full, in emit order. */
+    /** Claims waiting for room (guarded by the monitor; read without it by the consumer). */
+    private volatile int roomWaiters;
+    /** Guarded by the monitor: events claimed while the ring was full, in emit order. */
     private final ArrayDeque<EventSlot> overflow = new ArrayDeque<>();
     private volatile int overflowSize;
 
@@ -73,86 +76,101 @@ public final class EventQueue extends EventSink {
     }
 
     /**
-     * The hot path, kept small so that the JIT inlines it into the emit methods: the lock and the
-     * next ring slot. A full ring goes the long way ({@link #claimSlowly}).
+     * The hot path, kept small so that the JIT inlines it into the emit methods: the next ring
+     * slot. A full ring goes the long way ({@link #claimSlowly}).
      */
     @Override
     public EventSlot claim(EventType type, int problems) {
         long now = clock.nowMicros();
-        lock.lock();
         long t = tail;
         if (t - consumed < slots.length && overflowSize == 0) {
             EventSlot slot = slots[(int) t & mask];
-            if (accept(slot, type, problems, now)) {
-                return slot;
-            }
-            lock.unlock();
-            return null;
+            return accept(slot, type, problems, now) ? slot : null;
         }
         return claimSlowly(type, problems, now);
     }
 
     /**
-     * Under the lock, the ring full: an overflow slot (an allocation, not a wait: rare, a writer
-     * starved of CPU or a slow disk), or, when the overflow is full too, the ring or overflow
-     * once there is room within maxEmitBlock (also when the caller is interrupted: its event waits
-     * as long as anyone's). Returns with the lock held when it returns a slot.
+     * The ring full: an overflow slot (an allocation, not a wait: rare, a writer starved of CPU or
+     * a slow disk), or, when the overflow is full too, the ring or overflow once there is room
+     * within maxEmitBlock (also when the caller is interrupted: its event waits as long as
+     * anyone's, and its interrupt flag is set again on return). While it waits, the monitor is
+     * free (other emits, and the consumer taking the overflow, go on); the consumer wakes it when
+     * it frees room.
      */
     private EventSlot claimSlowly(EventType type, int problems, long now) {
-        long deadline = 0;
-        while (true) {
-            if (!admits(type)) {
-                lock.unlock();
-                return null;
+        boolean interrupted = false;
+        try {
+            long deadline = 0;
+            while (true) {
+                if (!admits(type)) {
+                    return null;
+                }
+                long t = tail;
+                if (t - consumed < slots.length && overflowSize == 0) {
+                    EventSlot slot = slots[(int) t & mask];
+                    accept(slot, type, problems, now);
+                    return slot;
+                }
+                if (overflow.size() < overflowCapacity) {
+                    EventSlot extra = new EventSlot();
+                    accept(extra, type, problems, now);
+                    claimedOverflow = extra;
+                    return extra;
+                }
+                long nanos = System.nanoTime();
+                if (deadline == 0) {
+                    deadline = nanos + maxEmitBlockNanos;
+                } else if (nanos - deadline >= 0) {
+                    skipSeq();
+                    counters.droppedQueueFull.incrementAndGet();
+                    log.warn("queue-full", "the event queue (" + slots.length + " + " + overflowCapacity
+                            + " overflow) stayed full for " + TimeUnit.NANOSECONDS.toMillis(maxEmitBlockNanos)
+                            + " ms; an event was dropped (see stats().droppedQueueFull())");
+                    return null;
+                }
+                interrupted |= waitForRoom();
             }
-            long t = tail;
-            if (t - consumed < slots.length && overflowSize == 0) {
-                EventSlot slot = slots[(int) t & mask];
-                accept(slot, type, problems, now);
-                return slot;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
-            if (overflow.size() < overflowCapacity) {
-                EventSlot extra = new EventSlot();
-                accept(extra, type, problems, now);
-                claimedOverflow = extra;
-                return extra;
-            }
-            long nanos = System.nanoTime();
-            if (deadline == 0) {
-                deadline = nanos + maxEmitBlockNanos;
-            } else if (nanos - deadline >= 0) {
-                skipSeq();
-                lock.unlock();
-                counters.droppedQueueFull.incrementAndGet();
-                log.warn("queue-full", "the event queue (" + slots.length + " + " + overflowCapacity
-                        + " overflow) stayed full for " + TimeUnit.NANOSECONDS.toMillis(maxEmitBlockNanos)
-                        + " ms; an event was dropped (see stats().droppedQueueFull())");
-                return null;
-            }
-            lock.unlock();
-            // Both queues are full: give the consumer a moment.
-            LockSupport.unpark(consumer);
-            Uninterruptibly.parkNanos(this, FULL_QUEUE_PARK_NANOS);
-            lock.lock();
+        }
+    }
+
+    /**
+     * Both queues full: gives the consumer a moment, the monitor released meanwhile.
+     *
+     * @return whether the wait was interrupted
+     */
+    private boolean waitForRoom() {
+        LockSupport.unpark(consumer);
+        roomWaiters++;
+        try {
+            wait(FULL_QUEUE_WAIT_MILLIS);
+            return false;
+        } catch (InterruptedException e) {
+            return true;
+        } finally {
+            roomWaiters--;
         }
     }
 
     @Override
     public void publish(EventSlot slot) {
-        try {
-            if (slot == claimedOverflow) {
-                claimedOverflow = null;
-                overflow.addLast(slot);
-                overflowSize = overflow.size();
-            } else {
-                long t = tail + 1;
-                tail = t;
-                published = t;
-            }
-        } finally {
-            // A volatile write, so a full fence: consumerParked cannot be read before the slot is visible.
-            lock.unlock();
+        if (slot == claimedOverflow) {
+            claimedOverflow = null;
+            overflow.addLast(slot);
+            overflowSize = overflow.size();
+        } else {
+            long t = tail + 1;
+            tail = t;
+            published = t;
         }
+    }
+
+    @Override
+    public void wakeConsumer() {
         if (consumerParked) {
             LockSupport.unpark(consumer);
         }
@@ -204,6 +222,11 @@ public final class EventQueue extends EventSink {
      */
     public void consumedUpTo(long index) {
         consumed = index;
+        if (roomWaiters > 0) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
     }
 
     /**
@@ -214,21 +237,21 @@ public final class EventQueue extends EventSink {
      * @return how many
      */
     public int takeOverflow(EventSlot[] into) {
-        lock.lock();
-        try {
+        synchronized (this) {
             int n = 0;
             while (n < into.length && !overflow.isEmpty()) {
                 into[n++] = overflow.pollFirst();
             }
             overflowSize = overflow.size();
+            if (n > 0 && roomWaiters > 0) {
+                notifyAll();
+            }
             return n;
-        } finally {
-            lock.unlock();
         }
     }
 
     /**
-     * Whether the overflow holds events (read without the lock).
+     * Whether the overflow holds events (read without the monitor).
      *
      * @return whether it does
      */

@@ -1,7 +1,6 @@
 package dev.foxml.training.events.core.writer;
 
 import dev.foxml.training.events.core.queue.EventSink;
-import dev.foxml.training.events.core.queue.EventSlot;
 import dev.foxml.training.events.core.queue.EventType;
 import dev.foxml.training.events.core.support.LogOutput;
 import dev.foxml.training.events.core.support.RateLimitedLog;
@@ -70,14 +69,7 @@ public final class Heartbeat implements Runnable {
     private long beatIfQuiet() {
         long quietMicros = sink.quietMicros();
         if (quietMicros >= intervalMicros) {
-            EventSlot slot = sink.claim(EventType.HEARTBEAT, 0);
-            if (slot != null) {
-                try {
-                    slot.heartbeat();
-                } finally {
-                    sink.publish(slot);
-                }
-            }
+            sink.emitOwnEvent(EventType.HEARTBEAT);
             quietMicros = 0;
         }
         return Math.max(1_000_000L, (intervalMicros - quietMicros) * 1000);

@@ -14,7 +14,7 @@ import java.util.function.Function;
 
 /**
  * The synchronous {@link EventSink}: no queue and no thread; the emitting thread encodes its event
- * and delivers it before the emit call returns, holding the producer lock throughout (one slot,
+ * and delivers it before the emit call returns, holding the sink's monitor throughout (one slot,
  * one encoder and one batch buffer, shared by every emitting thread in turn).
  */
 public final class SyncWriter extends EventSink {
@@ -44,27 +44,18 @@ public final class SyncWriter extends EventSink {
     @Override
     public EventSlot claim(EventType type, int argumentProblems) {
         long now = clock.nowMicros();
-        lock.lock();
-        if (accept(slot, type, argumentProblems, now)) {
-            return slot;
-        }
-        lock.unlock();
-        return null;
+        return accept(slot, type, argumentProblems, now) ? slot : null;
     }
 
-    /** Encodes and delivers the event on the calling thread, then releases the lock. */
+    /** Encodes and delivers the event on the calling thread. */
     @Override
     public void publish(EventSlot filled) {
-        try {
-            batch.clear();
-            int found = encoder.encode(filled);
-            filled.clear();
-            problems.report(found);
-            if (found != -1) {
-                delivery.deliver(batch);
-            }
-        } finally {
-            lock.unlock();
+        batch.clear();
+        int found = encoder.encode(filled);
+        filled.clear();
+        problems.report(found);
+        if (found != -1) {
+            delivery.deliver(batch);
         }
     }
 
@@ -76,11 +67,8 @@ public final class SyncWriter extends EventSink {
 
     @Override
     public void close(long timeoutNanos) {
-        lock.lock();
-        try {
+        synchronized (this) {
             delivery.close();
-        } finally {
-            lock.unlock();
         }
     }
 }

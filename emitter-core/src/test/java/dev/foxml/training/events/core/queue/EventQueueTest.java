@@ -31,15 +31,18 @@ class EventQueueTest {
 
     /** Emits a stage change named {@code stage}; returns whether it was queued. */
     private static boolean emit(EventQueue q, String stage) {
-        EventSlot slot = q.claim(EventType.STAGE_CHANGE, 0);
-        if (slot == null) {
-            return false;
+        synchronized (q) {
+            EventSlot slot = q.claim(EventType.STAGE_CHANGE, 0);
+            if (slot == null) {
+                return false;
+            }
+            try {
+                slot.stageChange(null, stage, true);
+            } finally {
+                q.publish(slot);
+            }
         }
-        try {
-            slot.stageChange(null, stage, true);
-        } finally {
-            q.publish(slot);
-        }
+        q.wakeConsumer();
         return true;
     }
 
@@ -195,15 +198,17 @@ class EventQueueTest {
     }
 
     private static EventSlot claimAndPublishRunComplete(EventQueue q) {
-        EventSlot slot = q.claim(EventType.RUN_COMPLETE, 0);
-        if (slot != null) {
-            try {
-                slot.runComplete("success");
-            } finally {
-                q.publish(slot);
+        synchronized (q) {
+            EventSlot slot = q.claim(EventType.RUN_COMPLETE, 0);
+            if (slot != null) {
+                try {
+                    slot.runComplete("success");
+                } finally {
+                    q.publish(slot);
+                }
             }
+            return slot;
         }
-        return slot;
     }
 
     @Test

@@ -49,12 +49,15 @@ class WriterResilienceTest {
         assertTrue(queue.flush(TimeUnit.SECONDS.toNanos(30)), "flush returns although the batch was lost");
         assertEquals(1, counters.droppedUnwritable.get(), "the lost batch is counted, not silent");
         for (int i = 0; i < 40; i++) { // more than the ring holds: the writer keeps draining
-            EventSlot slot = queue.claim(EventType.PROGRESS, 0);
-            try {
-                slot.progress("training", i * 2.5, "ret_5m", i, 40, -1, -1, Double.NaN, false, null, null);
-            } finally {
-                queue.publish(slot);
+            synchronized (queue) {
+                EventSlot slot = queue.claim(EventType.PROGRESS, 0);
+                try {
+                    slot.progress("training", i * 2.5, "ret_5m", i, 40, -1, -1, Double.NaN, false, null, null);
+                } finally {
+                    queue.publish(slot);
+                }
             }
+            queue.wakeConsumer();
         }
         assertTrue(queue.flush(TimeUnit.SECONDS.toNanos(30)));
         queue.close(TimeUnit.SECONDS.toNanos(30));
@@ -72,11 +75,14 @@ class WriterResilienceTest {
     }
 
     private static void emitStageChange(EventQueue queue, String stage) {
-        EventSlot slot = queue.claim(EventType.STAGE_CHANGE, 0);
-        try {
-            slot.stageChange(null, stage, true);
-        } finally {
-            queue.publish(slot);
+        synchronized (queue) {
+            EventSlot slot = queue.claim(EventType.STAGE_CHANGE, 0);
+            try {
+                slot.stageChange(null, stage, true);
+            } finally {
+                queue.publish(slot);
+            }
         }
+        queue.wakeConsumer();
     }
 }
