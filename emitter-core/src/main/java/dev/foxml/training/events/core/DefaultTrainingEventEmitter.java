@@ -51,6 +51,10 @@ import java.util.concurrent.TimeUnit;
  * method for the event type, publish it. The sink is a queue ({@code core.queue.EventQueue})
  * drained by a writer thread ({@code core.writer.EventWriter}), or, in synchronous mode, a
  * writer that encodes and delivers on the calling thread ({@code core.writer.SyncWriter}).
+ *
+ * <p>Its size is the public emit surface: one short claim, fill and publish block per emit method,
+ * kept apart rather than shared through a lambda so that the hot path neither allocates nor adds a
+ * call level; the queue, writer, encoder and delivery live in their own packages.
  */
 public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     private final EmitterConfig config;

@@ -38,6 +38,9 @@ import java.util.concurrent.TimeUnit;
  * {@value KafkaSettings#DEFAULT_TOPIC}). No setting's value is ever logged.
  *
  * <p>Thread-safe, as the Kafka producer is; meant for one writer thread.
+ *
+ * <p>One class because the producer's settings, their checks and the send bookkeeping change
+ * together with the client version; about a third of it is documentation of those settings.
  */
 public final class KafkaLineSender implements AutoCloseable {
     /** The system property naming the brokers ({@code host:port,...}). */

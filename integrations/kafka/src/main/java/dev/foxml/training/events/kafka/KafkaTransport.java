@@ -38,6 +38,9 @@ import java.util.concurrent.Future;
  *
  * <p>Not thread-safe: one thread (the emitter's writer) opens, writes, checks and closes; the
  * producer's callbacks run on its own I/O thread and meet the writer in {@link InFlightLines} only.
+ *
+ * <p>One class because the transport's states (probing, open, failed, closing) and the lines in
+ * flight are one state machine driven from the writer thread and the producer's callbacks.
  */
 public final class KafkaTransport implements Transport {
     /** {@code max.block.ms} of the transport's producer unless configured: the writer's longest wait. */
