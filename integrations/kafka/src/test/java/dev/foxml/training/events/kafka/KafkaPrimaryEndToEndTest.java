@@ -159,15 +159,7 @@ class KafkaPrimaryEndToEndTest {
 
     private Process startTrainer(String topic, Path file, int events, long pauseMicros, Path stop, boolean journal,
             Map<String, String> settings) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("-Xmx256m");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-        command.add("-Dorg.slf4j.simpleLogger.log.dev.foxml=info");
-        command.add("-Dorg.slf4j.simpleLogger.logFile=System.err");
+        List<String> command = ChildJvm.command("256m", "warn", true);
         command.add("-Dfoxml.training.event.kafka.bootstrap=" + broker.bootstrap());
         command.add("-Dfoxml.training.event.kafka.topic=" + topic);
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
