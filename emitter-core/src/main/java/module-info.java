@@ -23,6 +23,9 @@ module dev.foxml.training.events.core {
     requires jdk.security.auth;
 
     exports dev.foxml.training.events.core;
+    exports dev.foxml.training.events.core.spi;
+
+    uses dev.foxml.training.events.core.spi.TransportProvider;
 
     provides dev.foxml.training.events.spi.TrainingEventEmitterProvider
             with dev.foxml.training.events.core.CoreEmitterProvider;

@@ -47,6 +47,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * runs: the {@link TrainingEventEmitterProvider} of {@code emitter-core}, or the one whose class
  * name the system property {@value #PROVIDER_PROPERTY} gives. With none on the class path, one
  * warning goes to standard error and events are discarded.
+ *
+ * <p>Its size is its documentation: one static helper per emit method and run scope, each with the
+ * javadoc a trainer reads in the IDE; the code itself is a few lines per helper.
  */
 public final class TrainingEvents {
 

@@ -1,5 +1,6 @@
 package dev.foxml.training.examples;
 
+import dev.foxml.training.events.core.EmitterSetting;
 import dev.foxml.training.examples.monitor.MonitorOutput;
 import dev.foxml.training.examples.monitor.MonitorState;
 import dev.foxml.training.examples.monitor.TerminalText;
@@ -266,16 +267,16 @@ public final class Demo {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java,
                 "-cp", classPath,
-                "-Dfoxml.training.event.socket=" + socket,
-                "-Dfoxml.training.event.file=" + file,
+                "-D" + EmitterSetting.SOCKET.property() + "=" + socket,
+                "-D" + EmitterSetting.FILE.property() + "=" + file,
                 trainerClass, "--run-id", runId));
         command.addAll(trainerArgs);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         // Also as environment variables, as the Python trainers are configured.
-        builder.environment().put("FOXML_TRAINING_EVENT_SOCKET", socket.toString());
-        builder.environment().put("FOXML_TRAINING_EVENT_FILE", file.toString());
+        builder.environment().put(EmitterSetting.SOCKET.environmentVariable(), socket.toString());
+        builder.environment().put(EmitterSetting.FILE.environmentVariable(), file.toString());
         return builder.start();
     }
 

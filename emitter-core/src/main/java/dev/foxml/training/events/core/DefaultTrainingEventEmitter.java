@@ -51,6 +51,10 @@ import java.util.concurrent.TimeUnit;
  * method for the event type, publish it. The sink is a queue ({@code core.queue.EventQueue})
  * drained by a writer thread ({@code core.writer.EventWriter}), or, in synchronous mode, a
  * writer that encodes and delivers on the calling thread ({@code core.writer.SyncWriter}).
+ *
+ * <p>Its size is the public emit surface: one short claim, fill and publish block per emit method,
+ * kept apart rather than shared through a lambda so that the hot path neither allocates nor adds a
+ * call level; the queue, writer, encoder and delivery live in their own packages.
  */
 public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     private final EmitterConfig config;
@@ -80,23 +84,23 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
 
     DefaultTrainingEventEmitter(EmitterConfig config, EmitterAssembly.DeliveryOpener opener) {
         this.config = config;
-        this.strict = config.strict;
-        this.maxStringChars = config.maxStringChars;
-        this.log = new RateLimitedLog(config.warningInterval.toNanos());
+        this.strict = config.strict();
+        this.maxStringChars = config.maxStringChars();
+        this.log = new RateLimitedLog(config.warningInterval().toNanos());
         this.emitterId = EmitterIds.random();
         this.sink = EmitterAssembly.sink(config, emitterId, opener, counters, log);
-        this.shutdownHook = config.shutdownHook
-                ? ShutdownHook.add(this::close, sink, config.closeTimeout.toNanos()) : null;
-        if (config.runStartEvent) {
+        this.shutdownHook = config.shutdownHook()
+                ? ShutdownHook.add(this::close, sink, config.closeTimeout().toNanos()) : null;
+        if (config.runStartEvent()) {
             sink.emitOwnEvent(EventType.RUN_START);
         }
-        heartbeat = config.heartbeatInterval == null ? null
-                : Heartbeat.start(sink, config.heartbeatInterval.toNanos(), log, EventWriter.lastNumber());
+        heartbeat = config.heartbeatInterval() == null ? null
+                : Heartbeat.start(sink, config.heartbeatInterval().toNanos(), log, EventWriter.lastNumber());
     }
 
     @Override
     public String runId() {
-        return config.runId;
+        return config.runId();
     }
 
     /**
@@ -114,7 +118,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     /** Where events go and how: for diagnostics and the README's "where did my events go?". */
     @Override
     public String toString() {
-        return "DefaultTrainingEventEmitter[run=" + config.runId + ", " + config + "]";
+        return "DefaultTrainingEventEmitter[run=" + config.runId() + ", " + config + "]";
     }
 
     // ---- emit: the arguments checked, then claim, fill, publish ----
@@ -361,7 +365,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
 
     @Override
     public boolean flush() {
-        return sink.flush(config.flushTimeout.toNanos());
+        return sink.flush(config.flushTimeout().toNanos());
     }
 
     @Override
@@ -384,7 +388,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
             heartbeat.wake();
         }
         try {
-            sink.close(TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.closeTimeout.toMillis())));
+            sink.close(TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.closeTimeout().toMillis())));
         } catch (RuntimeException | Error e) {
             log.warn("close", "closing the training event emitter failed: " + e);
         }

@@ -41,54 +41,27 @@ final class EmitterAssembly {
         warnIfFileDirectoryMissing(config, deliveryLog);
         Delivery delivery = opener.open(config, counters, deliveryLog);
         MicrosClock clock = new MicrosClock();
-        RunInfo runInfo = new RunInfo(clock.nowMicros(), config.tags, config.params, emitterId);
+        RunInfo runInfo = new RunInfo(clock.nowMicros(), config.tags(), config.params(), emitterId);
         Function<BatchBuffer, EventEncoder> encoderFor =
-                batch -> new EventEncoder(config.runId, config.worker, runInfo, config.maxStringChars, batch);
+                batch -> new EventEncoder(config.runId(), config.worker(), runInfo, config.maxStringChars(), batch);
         warnIfRunIdentityHasProblems(config, encoderFor.apply(new BatchBuffer(16)), counters, log);
-        if (config.synchronous) {
+        if (config.synchronous()) {
             return new SyncWriter(encoderFor, delivery, clock, counters, log);
         }
-        EventQueue queue = new EventQueue(config.queueCapacity, config.overflowCapacity,
-                config.maxEmitBlock.toNanos(), counters, log, clock);
+        EventQueue queue = new EventQueue(config.queueCapacity(), config.overflowCapacity(),
+                config.maxEmitBlock().toNanos(), counters, log, clock);
         EventWriter.start(queue, encoderFor, delivery, clock, counters, log);
         return queue;
     }
 
-    /** Delivery to the socket with the file as fallback. */
+    /** Delivery to the primary transport (the socket unless a provider answers) with the file as fallback. */
     static Delivery failover(EmitterConfig config, Counters counters, RateLimitedLog deliveryLog) {
-        return failover(config, counters, deliveryLog, new FileTransport(config.filePath));
+        return FailoverDelivery.forConfig(config, counters, deliveryLog);
     }
 
     /** As {@link #failover(EmitterConfig, Counters, RateLimitedLog)}, with a file transport of the caller's. */
     static Delivery failover(EmitterConfig config, Counters counters, RateLimitedLog deliveryLog, FileTransport file) {
-        SocketTransport socket = new SocketTransport(config.socketPath, SocketConnector.best(),
-                config.writeTimeout.toNanos());
-        FailoverDelivery failover = new FailoverDelivery(socket, file, config.journal, config.replayBytes,
-                config.reconnectMin.toNanos(), config.reconnectMax.toNanos(), counters, deliveryLog);
-        return new Delivery() {
-            @Override
-            public void deliver(BatchBuffer batch) {
-                failover.deliver(batch);
-            }
-
-            @Override
-            public void maintain(long nowNanos) {
-                failover.maintain(nowNanos);
-            }
-
-            @Override
-            public long parkNanos(long nowNanos, long longestNanos) {
-                if (failover.socketConnected()) {
-                    return longestNanos;
-                }
-                return Math.max(1_000_000L, Math.min(longestNanos, failover.nextConnectAttemptNanos() - nowNanos));
-            }
-
-            @Override
-            public void close() {
-                failover.close();
-            }
-        };
+        return FailoverDelivery.forConfig(config, file, counters, deliveryLog);
     }
 
     /**
@@ -96,10 +69,10 @@ final class EmitterAssembly {
      * exists; with only the file's missing, events reach a listening bridge and the rest is lost.
      */
     private static void warnIfFileDirectoryMissing(EmitterConfig config, RateLimitedLog deliveryLog) {
-        java.nio.file.Path dir = config.filePath.getParent();
+        java.nio.file.Path dir = config.filePath().getParent();
         if (dir != null && !java.nio.file.Files.isDirectory(dir)) {
             deliveryLog.warnOnce("the directory " + dir + " of the event file does not exist (the emitter creates"
-                    + " none): events reach the socket " + config.socketPath + " while a bridge listens there,"
+                    + " none): events reach the socket " + config.socketPath() + " while a bridge listens there,"
                     + " and are dropped (counted in stats().droppedUnwritable()) while none does; create the"
                     + " directory or choose another event file (" + TrainingEventEmitterBuilder.FILE_ENV + ")");
         }
@@ -107,10 +80,10 @@ final class EmitterAssembly {
 
     private static void warnIfRunIdentityHasProblems(EmitterConfig config, EventEncoder encoder, Counters counters,
                                                      RateLimitedLog log) {
-        int problems = ArgumentProblems.required(config.runId, config.maxStringChars)
-                | ArgumentProblems.characters(config.runId)
-                | (config.worker == null ? 0 : ArgumentProblems.required(config.worker, config.maxStringChars)
-                        | ArgumentProblems.characters(config.worker))
+        int problems = ArgumentProblems.required(config.runId(), config.maxStringChars())
+                | ArgumentProblems.characters(config.runId())
+                | (config.worker() == null ? 0 : ArgumentProblems.required(config.worker(), config.maxStringChars())
+                        | ArgumentProblems.characters(config.worker()))
                 | encoder.tagProblems() | encoder.paramProblems();
         if (problems != 0) {
             counters.invalidArguments.incrementAndGet();

@@ -3,9 +3,6 @@ package dev.foxml.training.events.core;
 import dev.foxml.training.events.core.config.EmitterConfig;
 import dev.foxml.training.events.core.delivery.BatchBuffer;
 import dev.foxml.training.events.core.delivery.FailoverDelivery;
-import dev.foxml.training.events.core.delivery.FileTransport;
-import dev.foxml.training.events.core.delivery.SocketConnector;
-import dev.foxml.training.events.core.delivery.SocketTransport;
 import dev.foxml.training.events.core.support.Counters;
 import dev.foxml.training.events.core.support.LogOutput;
 import dev.foxml.training.events.core.support.RateLimitedLog;
@@ -34,13 +31,11 @@ public final class LineDelivery implements AutoCloseable {
     private final Path filePath;
 
     private LineDelivery(EmitterConfig config) {
-        RateLimitedLog log = new RateLimitedLog(config.warningInterval.toNanos()).named(LogOutput.DELIVERY);
-        SocketTransport socket = new SocketTransport(config.socketPath, SocketConnector.best(),
-                config.writeTimeout.toNanos());
-        this.delivery = new FailoverDelivery(socket, new FileTransport(config.filePath), config.journal,
-                config.replayBytes, config.reconnectMin.toNanos(), config.reconnectMax.toNanos(), counters, log);
-        this.socketPath = config.socketPath;
-        this.filePath = config.filePath;
+        RateLimitedLog log = new RateLimitedLog(config.warningInterval().toNanos()).named(LogOutput.DELIVERY);
+        // Always the bridge: a relay's lines came from another transport and must not go back there.
+        this.delivery = FailoverDelivery.toBridge(config, counters, log);
+        this.socketPath = config.socketPath();
+        this.filePath = config.filePath();
     }
 
     /**
@@ -142,7 +137,7 @@ public final class LineDelivery implements AutoCloseable {
      * @return whether the socket is connected now (lines go to the bridge, not to the file)
      */
     public boolean socketConnected() {
-        return delivery.socketConnected();
+        return delivery.primaryOpen();
     }
 
     /**

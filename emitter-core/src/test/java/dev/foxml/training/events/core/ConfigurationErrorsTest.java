@@ -76,7 +76,7 @@ class ConfigurationErrorsTest {
     void aSocketPathOfExactly107BytesIsAccepted() {
         String longest = pathOfBytes(107);
         EmitterConfig config = assertDoesNotThrow(() -> withEnvironment(Map.of(SOCKET_ENV, longest)).config());
-        assertEquals(Path.of(longest), config.socketPath);
+        assertEquals(Path.of(longest), config.socketPath());
     }
 
     @Test
@@ -185,8 +185,8 @@ class ConfigurationErrorsTest {
     @Test
     void unsetVariablesGiveTheSeedsDefaults() {
         EmitterConfig config = withEnvironment(Map.of()).config();
-        assertEquals(Path.of(TrainingEventEmitterBuilder.DEFAULT_SOCKET), config.socketPath);
-        assertEquals(Path.of(TrainingEventEmitterBuilder.DEFAULT_FILE), config.filePath);
+        assertEquals(Path.of(TrainingEventEmitterBuilder.DEFAULT_SOCKET), config.socketPath());
+        assertEquals(Path.of(TrainingEventEmitterBuilder.DEFAULT_FILE), config.filePath());
     }
 
     // ---- builder settings ----

@@ -173,11 +173,11 @@ class ForeignSocketTest {
     private void assertPeerRefused(SocketConnector connector) throws Exception {
         // The file check alone would pass now: only the peer's credentials tell.
         Files.setAttribute(socketPath(), "unix:uid", (int) OwnerCheck.ownUid(), LinkOption.NOFOLLOW_LINKS);
-        SocketTransport socket = new SocketTransport(socketPath(), connector, TimeUnit.MILLISECONDS.toNanos(100));
+        SocketTransport socket = new SocketTransport(socketPath(), connector, TimeUnit.MILLISECONDS.toNanos(100), 0);
         OwnerCheck.NotOwnedException e = assertThrows(OwnerCheck.NotOwnedException.class, socket::connect);
         assertTrue(e.getMessage().contains("the process listening on it runs as"), e.getMessage());
         assertTrue(e.getMessage().contains(String.valueOf(NOBODY)) || e.getMessage().contains("nobody"), e.getMessage());
-        assertTrue(!socket.isConnected(), "left disconnected");
+        assertTrue(!socket.isOpen(), "left disconnected");
         assertTrue(LineServer.poll(() -> connections() == 1, 5, SECONDS), "it did connect, then refused");
         socket.close();
         assertEquals(List.of(), bytesReceived(), "not a byte sent");
@@ -188,9 +188,9 @@ class ForeignSocketTest {
         Path own = dir.resolve("own.sock");
         try (LineServer server = LineServer.reading(own)) {
             for (SocketConnector connector : List.of(new SocketConnector.Junixsocket(), new SocketConnector.Jdk())) {
-                SocketTransport socket = new SocketTransport(own, connector, TimeUnit.MILLISECONDS.toNanos(100));
+                SocketTransport socket = new SocketTransport(own, connector, TimeUnit.MILLISECONDS.toNanos(100), 0);
                 socket.connect();
-                assertTrue(socket.isConnected(), connector.name());
+                assertTrue(socket.isOpen(), connector.name());
                 try (var channel = connector.connect(own)) {
                     assertNull(connector.foreignPeer(channel, OwnerCheck.ownUid()), connector.name());
                 }

@@ -164,7 +164,7 @@ class HeartbeatTest {
     @Test
     void heartbeatIsOffByDefault() {
         EmitterConfig config = Lines.hermetic("run-hb", dir, dir.resolve("x.jsonl")).config();
-        assertNull(config.heartbeatInterval);
+        assertNull(config.heartbeatInterval());
     }
 
     @Test
@@ -172,7 +172,7 @@ class HeartbeatTest {
         EmitterConfig config = Lines.hermetic("run-hb", dir, dir.resolve("x.jsonl"))
                 .environment(n -> n.equals(TrainingEventEmitterBuilder.HEARTBEAT_ENV) ? "2.5" : null)
                 .config();
-        assertEquals(Duration.ofMillis(2500), config.heartbeatInterval);
+        assertEquals(Duration.ofMillis(2500), config.heartbeatInterval());
     }
 
     @Test

@@ -78,9 +78,9 @@ class SettingsAcceptedThenFailingTest {
         IllegalArgumentException years = rejected(withEnvironment(Map.of()).heartbeat(Duration.ofDays(300L * 365)));
         assertMentions(years, "heartbeat(...)", "at most 24 hours");
         assertEquals(TrainingEventEmitterBuilder.MAX_HEARTBEAT,
-                assertDoesNotThrow(() -> withEnvironment(Map.of(HEARTBEAT_ENV, "86400")).config()).heartbeatInterval);
+                assertDoesNotThrow(() -> withEnvironment(Map.of(HEARTBEAT_ENV, "86400")).config()).heartbeatInterval());
         assertEquals(TrainingEventEmitterBuilder.MAX_HEARTBEAT, assertDoesNotThrow(
-                () -> withEnvironment(Map.of()).heartbeat(Duration.ofHours(24)).config()).heartbeatInterval);
+                () -> withEnvironment(Map.of()).heartbeat(Duration.ofHours(24)).config()).heartbeatInterval());
     }
 
     @Test

@@ -11,15 +11,17 @@ import java.nio.charset.StandardCharsets;
  * told to keep it. Test classes run one after another in one JVM, so swapping the stream is
  * safe here.
  */
-final class StderrCapture implements AutoCloseable {
+public final class StderrCapture implements AutoCloseable {
     private final PrintStream original = System.err;
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
 
-    StderrCapture() {
+    /** Captures stderr and passes it through. */
+    public StderrCapture() {
         this(true);
     }
 
-    StderrCapture(boolean passThrough) {
+    /** Captures stderr, passing it through if {@code passThrough}. */
+    public StderrCapture(boolean passThrough) {
         OutputStream tee = new OutputStream() {
             @Override
             public void write(int b) {
@@ -44,7 +46,8 @@ final class StderrCapture implements AutoCloseable {
         System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
     }
 
-    String text() {
+    /** What was written to stderr since it was captured. */
+    public String text() {
         synchronized (captured) {
             return captured.toString(StandardCharsets.UTF_8);
         }

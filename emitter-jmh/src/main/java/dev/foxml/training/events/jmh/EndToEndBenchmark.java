@@ -46,6 +46,10 @@ import static dev.foxml.training.events.jmh.BenchEvents.*;
  * </ul>
  * A run fails unless every event arrived: the reader counted as many lines as the emitter says it
  * wrote to the socket (or the file had them), and none were dropped or went elsewhere.
+ *
+ * <p>One class so that every end-to-end variant (emitter, naive baseline, raw writes, to the
+ * socket and to the file) runs in the same JMH run against the same reader, which is what makes
+ * the rows comparable.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

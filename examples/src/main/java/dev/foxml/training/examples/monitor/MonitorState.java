@@ -44,6 +44,9 @@ import java.util.Set;
  * anything else, then {@code success}.
  *
  * <p>Not thread-safe: one thread feeds it and reads it.
+ *
+ * <p>One class because it is one model of what the monitor shows, updated line by line under one
+ * lock; the rendering and the input are elsewhere.
  */
 public final class MonitorState {
 

@@ -1,5 +1,8 @@
 package dev.foxml.training.examples.monitor;
 
+import dev.foxml.training.events.core.EmitterSetting;
+import dev.foxml.training.events.core.config.ConfigResolver;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,8 +38,6 @@ public final class TrainingMonitor implements AutoCloseable {
     /** How often the fallback file is polled; the dashboard bridge polls every 500 ms. */
     static final Duration FILE_POLL_INTERVAL = Duration.ofMillis(200);
     private static final Duration TICK = Duration.ofMillis(100);
-    private static final String DEFAULT_SOCKET = "/tmp/foxml_training_events.sock";
-    private static final String DEFAULT_FILE = "/tmp/foxml_training_events.jsonl";
 
     private final Path socketPath;
     private final Path filePath;
@@ -271,11 +272,13 @@ public final class TrainingMonitor implements AutoCloseable {
                 "Shows training runs live: listens on the Unix socket trainers send their events to,",
                 "and follows the file they fall back to when nothing listens there.",
                 "",
-                "  --socket PATH       listen here (default: -Dfoxml.training.event.socket, else",
-                "                      $FOXML_TRAINING_EVENT_SOCKET, else " + DEFAULT_SOCKET + ")",
+                "  --socket PATH       listen here (default: -D" + EmitterSetting.SOCKET.property() + ", else",
+                "                      $" + EmitterSetting.SOCKET.environmentVariable() + ", else "
+                        + EmitterSetting.SOCKET.defaultValue() + ")",
                 "  --no-socket         do not listen; only follow the file",
-                "  --file PATH         follow this file (default: -Dfoxml.training.event.file, else",
-                "                      $FOXML_TRAINING_EVENT_FILE, else " + DEFAULT_FILE + ")",
+                "  --file PATH         follow this file (default: -D" + EmitterSetting.FILE.property() + ", else",
+                "                      $" + EmitterSetting.FILE.environmentVariable() + ", else "
+                        + EmitterSetting.FILE.defaultValue() + ")",
                 "  --no-file           do not follow a file",
                 "  --from-end          skip what the file already holds (default: read it from the start)",
                 "  --metric NAME       the metric each target's sparkline shows (default: the first metric",
@@ -309,8 +312,8 @@ public final class TrainingMonitor implements AutoCloseable {
          * @throws IllegalArgumentException for an unknown option or a missing value, naming it
          */
         static Options parse(String[] args) {
-            Path socket = Path.of(setting("FOXML_TRAINING_EVENT_SOCKET", "foxml.training.event.socket", DEFAULT_SOCKET));
-            Path file = Path.of(setting("FOXML_TRAINING_EVENT_FILE", "foxml.training.event.file", DEFAULT_FILE));
+            Path socket = defaultPath(EmitterSetting.SOCKET);
+            Path file = defaultPath(EmitterSetting.FILE);
             boolean fromEnd = false;
             boolean exitOnComplete = false;
             Boolean ansi = null;
@@ -342,12 +345,18 @@ public final class TrainingMonitor implements AutoCloseable {
         }
     }
 
-    /** The system property, else the environment variable, else the default, as {@code emitter-core} resolves them. */
-    static String setting(String environment, String property, String fallback) {
-        String value = System.getProperty(property);
-        if (value == null || value.isBlank()) {
-            value = System.getenv(environment);
-        }
-        return value == null || value.isBlank() ? fallback : value;
+    /**
+     * A path as trainers resolve it (the system property, else the environment variable, else the
+     * default), through {@code emitter-core}'s own resolver. A blank value counts as unset: a
+     * trainer would refuse it, the monitor simply uses the default.
+     */
+    static Path defaultPath(EmitterSetting setting) {
+        return defaultPath(setting, ConfigResolver.ofProcess());
+    }
+
+    /** {@link #defaultPath(EmitterSetting)} from the given properties and environment. */
+    static Path defaultPath(EmitterSetting setting, ConfigResolver settings) {
+        String value = settings.text(setting).value();
+        return Path.of(value == null || value.isBlank() ? setting.defaultValue() : value);
     }
 }

@@ -1,35 +1,40 @@
 package dev.foxml.training.events.core.delivery;
 
 /**
- * Where the writer hands its batches: one transport, or a primary with a fallback. Implementations
- * are used by one thread at a time (the writer thread, or in synchronous mode the emitting thread
- * holding the sink's monitor), never throw for a transport's failure (they count and warn), and
- * count every line they could not write in {@code droppedUnwritable}.
+ * Where the writer hands its batches: it delivers them, does the delivery's housekeeping while
+ * idle, and asks how long it may park. {@link FailoverDelivery#forConfig} builds the one in use.
+ *
+ * <p>Not thread-safe: one thread at a time (the writer thread, or callers under the emitter's
+ * lock in synchronous mode).
  */
 public interface Delivery {
     /**
-     * Writes the batch's whole lines, or counts them as lost.
+     * Delivers the batch's lines; never throws. Lines no transport took are counted as dropped.
+     * The calling thread's interrupt flag is the same on return as on entry (or set, if it was
+     * interrupted meanwhile). The batch is left as it is: the caller clears it.
      *
-     * @param batch the lines, not yet flipped
+     * @param batch the whole lines to deliver
      */
     void deliver(BatchBuffer batch);
 
     /**
-     * Idle-time work while no batch is waiting: a reconnect attempt, a health check.
+     * Does the work due while there is nothing to deliver: opens the primary again when its
+     * backoff is over, and notices a primary that failed while idle.
      *
-     * @param nowNanos {@link System#nanoTime()} now
+     * @param nowNanos the current {@link System#nanoTime()}
      */
     void maintain(long nowNanos);
 
     /**
-     * How long an idle writer may park before {@link #maintain(long)} has work again.
+     * Returns how long an idle writer may park before {@link #maintain} is due again: at most
+     * {@code longestNanos}, shorter when the primary is to be opened again sooner, at least 1 ms.
      *
-     * @param nowNanos {@link System#nanoTime()} now
+     * @param nowNanos the current {@link System#nanoTime()}
      * @param longestNanos the writer's own longest park
-     * @return nanoseconds to park, at most {@code longestNanos}
+     * @return the park in nanoseconds
      */
     long parkNanos(long nowNanos, long longestNanos);
 
-    /** Closes the transports; later deliveries count their lines as lost. */
+    /** Closes the transports; lines not yet delivered are the caller's. */
     void close();
 }

@@ -1,5 +1,7 @@
 package dev.foxml.training.events.core.delivery;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 
 /**
@@ -8,11 +10,11 @@ import java.nio.ByteBuffer;
  * the file as well: possible duplicates, told apart by their {@code seq}, instead of a silent gap.
  * The capacity is at least the socket's send buffer, the most the kernel can hold unread.
  */
-public final class ReplayBuffer {
+final class ReplayBuffer {
     private final byte[] ring;
     private long written;
 
-    public ReplayBuffer(int capacity) {
+    ReplayBuffer(int capacity) {
         ring = new byte[capacity];
     }
 
@@ -23,9 +25,11 @@ public final class ReplayBuffer {
     /** Remembers bytes {@code [from, to)} of {@code batch} (absolute positions; the buffer is not moved). */
     void record(ByteBuffer batch, int from, int to) {
         int len = to - from;
-        if (len >= ring.length) {
+        boolean midLine = false;
+        if (len > ring.length) {
             from = to - ring.length;
             len = ring.length;
+            midLine = batch.get(from - 1) != '\n';
         }
         int at = (int) (written % ring.length);
         int first = Math.min(len, ring.length - at);
@@ -33,16 +37,19 @@ public final class ReplayBuffer {
         if (first < len) {
             batch.get(from + first, ring, 0, len - first);
         }
-        written += len;
+        // A batch larger than the ring leaves only its tail; one that starts mid-line is counted as
+        // more than the ring holds (the same place in it), so that draining skips that fragment.
+        written += midLine ? len + ring.length : len;
     }
 
     /**
-     * Copies the remembered whole lines, oldest first, into {@code out} and forgets them. A line
+     * Writes the remembered whole lines, oldest first, to {@code out} and forgets them. A line
      * whose start has been overwritten is left out: it was sent longer ago than the kernel can hold.
      *
-     * @return the number of lines copied
+     * @return the number of lines written
+     * @throws IOException only when {@code out} throws (the lines are forgotten all the same)
      */
-    int drainTo(BatchBuffer out) {
+    int drainTo(OutputStream out) throws IOException {
         int len = (int) Math.min(written, ring.length);
         int start = (int) ((written - len) % ring.length);
         int skip = 0;
@@ -53,16 +60,28 @@ public final class ReplayBuffer {
             }
             skip++;
         }
-        int lines = 0;
-        for (int i = skip; i < len; i++) {
-            byte b = ring[(start + i) % ring.length];
-            out.write(b);
-            if (b == '\n') {
-                lines++;
-                out.lineEnded();
+        written = 0;
+        if (skip >= len) {
+            return 0;
+        }
+        int from = (start + skip) % ring.length;
+        int count = len - skip;
+        int first = Math.min(count, ring.length - from);
+        int lines = countNewlines(from, first) + countNewlines(0, count - first);
+        out.write(ring, from, first);
+        if (first < count) {
+            out.write(ring, 0, count - first);
+        }
+        return lines;
+    }
+
+    private int countNewlines(int from, int length) {
+        int n = 0;
+        for (int i = from; i < from + length; i++) {
+            if (ring[i] == '\n') {
+                n++;
             }
         }
-        written = 0;
-        return lines;
+        return n;
     }
 }

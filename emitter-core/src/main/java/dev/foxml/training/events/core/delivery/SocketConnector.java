@@ -57,7 +57,7 @@ public abstract class SocketConnector {
      * emitter. The first choice in a process tries junixsocket (its library loads at most once per
      * process) and logs why it cannot be used, once, in one line.
      */
-    public static SocketConnector best() {
+    static SocketConnector best() {
         if (OwnerCheck.ownUid() == OwnerCheck.UNKNOWN && UID_WARNED.compareAndSet(false, true)) {
             LogOutput.warn(LogOutput.PLATFORM, "cannot tell which user this process runs as: a socket or event"
                     + " file of another user in a shared directory is not refused");

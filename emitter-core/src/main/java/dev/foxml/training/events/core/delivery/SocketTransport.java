@@ -1,8 +1,11 @@
 package dev.foxml.training.events.core.delivery;
 
 import dev.foxml.training.events.core.TrainingEventEmitterBuilder;
+import dev.foxml.training.events.core.spi.Transport;
+import dev.foxml.training.events.core.support.LogOutput;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -14,11 +17,21 @@ import java.nio.file.Path;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The connection to the bridge's Unix socket. Writes are non-blocking with a deadline, so a
- * reader that accepts but never reads costs at most the write timeout, never a hung trainer.
+ * The connection to the bridge's Unix socket, the primary transport unless a
+ * {@link dev.foxml.training.events.core.spi.TransportProvider} supplies another. Writes are
+ * non-blocking with a deadline, so a reader that accepts but never reads costs at most the write
+ * timeout, never a hung trainer. The lines sent most recently are kept (see {@link ReplayBuffer}):
+ * after a failure they are {@linkplain #takeUnconfirmed unconfirmed}, as the reader may never
+ * have read what the kernel accepted.
  * Not thread-safe: used by the writer thread only (or under the lock in synchronous mode).
  */
-public final class SocketTransport {
+public final class SocketTransport implements Transport {
+    /**
+     * How often, at most, an idle connection is checked for a reader that went away: the check
+     * allocates on junixsocket (its selector), and a writer that falls idle between bursts many
+     * times a second would pay it every time.
+     */
+    private static final long PEER_CHECK_NANOS = 100_000_000L;
     private static final int MAX_POLL_PARK_NANOS = 1_000_000;
     private static final int MIN_POLL_PARK_NANOS = 10_000;
     /** How long a write waiting for room retries at once (yielding the CPU) before it parks. */
@@ -29,6 +42,10 @@ public final class SocketTransport {
     private final Path path;
     private final SocketConnector connector;
     private final long writeTimeoutNanos;
+    /** The least the replay keeps (0: nothing kept, as in journal mode, where every line is in the file). */
+    private final int minReplayBytes;
+    private ReplayBuffer replay;
+    private long lastPeerCheck = System.nanoTime() - PEER_CHECK_NANOS;
     private final ByteBuffer probe = ByteBuffer.allocateDirect(256);
     private SocketChannel channel;
     private Selector readable;
@@ -36,21 +53,47 @@ public final class SocketTransport {
     /** Whether write() cleared the interrupt flag of the writing thread (for the caller to set it again). */
     private boolean clearedInterrupt;
 
-    public SocketTransport(Path path, SocketConnector connector, long writeTimeoutNanos) {
+    /**
+     * A transport to the socket at {@code path}, not yet connected.
+     *
+     * @param minReplayBytes the least the replay of recently sent lines keeps (it keeps at least
+     *     twice the connection's send buffer); 0 to keep none
+     */
+    public SocketTransport(Path path, SocketConnector connector, long writeTimeoutNanos, int minReplayBytes) {
         this.path = path;
         this.connector = connector;
         this.writeTimeoutNanos = writeTimeoutNanos;
+        this.minReplayBytes = minReplayBytes;
     }
 
     Path path() {
         return path;
     }
 
-    long writeTimeoutNanos() {
-        return writeTimeoutNanos;
+    @Override
+    public String describe() {
+        return "the socket " + path;
     }
 
-    public boolean isConnected() {
+    @Override
+    public String describeOpening() {
+        return "connecting to the event socket " + path;
+    }
+
+    @Override
+    public String describeBack() {
+        return "a bridge listens at " + path + ": events go to the socket";
+    }
+
+    @Override
+    public String describeAbsent() {
+        Path socketDir = path.getParent();
+        String why = socketDir != null && !Files.isDirectory(socketDir) ? " (its directory does not exist)" : "";
+        return "no bridge listening at " + path + why;
+    }
+
+    @Override
+    public boolean isOpen() {
         return channel != null;
     }
 
@@ -60,8 +103,33 @@ public final class SocketTransport {
     }
 
     /** Whether something is at the socket's path: checked before connecting, as a connect that fails costs an exception. */
-    boolean pathExists() {
+    @Override
+    public boolean worthOpening() {
         return Files.exists(path, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * Connects (see {@link #connect()}) and makes the replay of recently sent lines at least
+     * twice the connection's send buffer, the most the kernel can hold unread.
+     *
+     * @throws OwnerCheck.NotOwnedException when the socket belongs to another user
+     * @throws IOException when connecting fails: "cannot connect to the event socket ..." with the cause
+     */
+    @Override
+    public void open() throws IOException {
+        try {
+            connect();
+        } catch (OwnerCheck.NotOwnedException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("cannot connect to the event socket " + path + " (" + LogOutput.cause(e) + ")", e);
+        }
+        if (minReplayBytes > 0) {
+            int replayBytes = Math.max(minReplayBytes, 2 * sendBufferBytes);
+            if (replay == null || replay.capacity() < replayBytes) {
+                replay = new ReplayBuffer(replayBytes);
+            }
+        }
     }
 
     /**
@@ -116,13 +184,30 @@ public final class SocketTransport {
     }
 
     /**
-     * Writes all of {@code batch} (from its position to its limit) or throws. On return or on
-     * an exception, the batch's position says how much the kernel accepted.
+     * Writes all of {@code batch} (from its position to its limit) or throws; what was written
+     * is kept for the replay. On return or on an exception, the batch's position says how much
+     * the kernel accepted.
      *
-     * @throws IOException when the peer is gone, or {@link WriteTimeoutException} when the
-     *     reader did not make room within the write timeout
+     * @throws IOException when the peer is gone ("writing to the event socket ... failed", caused
+     *     by the channel's exception), or {@link WriteTimeoutException} when the reader did not
+     *     make room within the write timeout
      */
-    void write(ByteBuffer batch) throws IOException {
+    @Override
+    public void write(ByteBuffer batch, int lineCount) throws IOException {
+        int start = batch.position();
+        try {
+            writeAll(batch);
+        } catch (WriteTimeoutException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException("writing to the event socket " + path + " failed (" + LogOutput.cause(e) + ")", e);
+        }
+        if (replay != null) {
+            replay.record(batch, start, batch.limit());
+        }
+    }
+
+    private void writeAll(ByteBuffer batch) throws IOException {
         SocketChannel c = channel;
         if (c == null) {
             throw new IOException("not connected");
@@ -145,7 +230,7 @@ public final class SocketTransport {
             if (full == 0) {
                 full = now;
             } else if (now - full >= writeTimeoutNanos) {
-                throw new WriteTimeoutException();
+                throw new WriteTimeoutException(path);
             }
             if (now - full < YIELD_NANOS) {
                 // The kernel's buffer is full and the reader is draining it: room comes within
@@ -165,10 +250,37 @@ public final class SocketTransport {
      * Whether {@link #write} cleared the interrupt flag of the thread writing since the last call
      * (an interrupt that arrived while it waited for room); resets it.
      */
-    boolean takeClearedInterrupt() {
+    @Override
+    public boolean takeClearedInterrupt() {
         boolean cleared = clearedInterrupt;
         clearedInterrupt = false;
         return cleared;
+    }
+
+    /**
+     * Lines sent lately that a reader which went away may not have read: the replay's whole
+     * lines, oldest first; forgotten once taken.
+     */
+    @Override
+    public int takeUnconfirmed(OutputStream out) throws IOException {
+        return replay == null ? 0 : replay.drainTo(out);
+    }
+
+    /**
+     * Notices a reader that went away while we had nothing to send (so that its unread lines
+     * reach the file now, not at the next event), at most every {@value #PEER_CHECK_NANOS} ns.
+     *
+     * @throws IOException "the reader closed the socket ..." when it did
+     */
+    @Override
+    public void checkHealth(long nowNanos) throws IOException {
+        if (channel == null || nowNanos - lastPeerCheck < PEER_CHECK_NANOS) {
+            return;
+        }
+        lastPeerCheck = nowNanos;
+        if (peerClosed()) {
+            throw new IOException("the reader closed the socket " + path);
+        }
     }
 
     /**
@@ -201,6 +313,8 @@ public final class SocketTransport {
         }
     }
 
+    /** Closes the connection; the replay is kept for {@link #takeUnconfirmed}. */
+    @Override
     public void close() {
         SocketChannel c = channel;
         Selector selector = readable;
@@ -225,8 +339,10 @@ public final class SocketTransport {
 
     /** The reader accepted the connection but did not read in time. */
     static final class WriteTimeoutException extends IOException {
-        WriteTimeoutException() {
-            super("write timed out: the reader is not reading", null);
+        private static final long serialVersionUID = 1L;
+
+        WriteTimeoutException(Path path) {
+            super("the reader of " + path + " stopped reading", null);
         }
 
         @Override

@@ -18,15 +18,15 @@ import java.util.Arrays;
  *
  * <p>Either fixed (a cached literal) or refilled for every value (numbers); not thread-safe.
  */
-public final class AsciiBytes implements SerializableString {
+final class AsciiBytes implements SerializableString {
     final byte[] bytes;
     int length;
 
-    public AsciiBytes(int capacity) {
+    AsciiBytes(int capacity) {
         this.bytes = new byte[capacity];
     }
 
-    public AsciiBytes(byte[] bytes) {
+    AsciiBytes(byte[] bytes) {
         this.bytes = bytes;
         this.length = bytes.length;
     }

@@ -7,7 +7,7 @@ package dev.foxml.training.events.core.encode;
  * rounded value of the decimal m·10⁻⁶, which is what a JSON parser computes from the digits.
  * Other values return -1 and the caller falls back to the JDK's shortest representation.
  */
-public final class DoubleFormat {
+final class DoubleFormat {
     private static final long MAX_EXACT = 1L << 53;
     /** "00", "01", ..., "99". */
     private static final byte[] PAIRS = new byte[200];
@@ -27,7 +27,7 @@ public final class DoubleFormat {
      *
      * @return the number of bytes written at the start of {@code out} (at least 24 long), or -1
      */
-    public static int format(double value, byte[] out) {
+    static int format(double value, byte[] out) {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             return -1;
         }

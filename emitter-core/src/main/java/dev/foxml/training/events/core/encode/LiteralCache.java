@@ -4,7 +4,7 @@ package dev.foxml.training.events.core.encode;
  * The JSON literals of strings a trainer passes again and again (stage names, target names,
  * statuses), kept by the writer so that writing one again is a copy: no scan for characters
  * the wire cannot carry, no escaping. The literal comes from jackson-core's generator (see
- * {@link EventEncoder#asciiLiteral}), so it is byte for byte what writing the string would give.
+ * {@link LineWriter#asciiLiteral}), so it is byte for byte what writing the string would give.
  *
  * <p>Direct-mapped by hash: a string gets a literal the second time in a row it lands in its
  * entry, so a stream of ever-new strings (messages with numbers in them) allocates nothing;
@@ -38,7 +38,7 @@ public final class LiteralCache {
         }
         int i = s.hashCode() & (ENTRIES - 1);
         if (literals[i] == null && s.equals(strings[i])) {
-            literals[i] = new AsciiBytes(EventEncoder.asciiLiteral(s));
+            literals[i] = new AsciiBytes(LineWriter.asciiLiteral(s));
         } else {
             strings[i] = s;
             literals[i] = null;

@@ -5,15 +5,15 @@ package dev.foxml.training.events.core.encode;
  * {@code datetime.now(timezone.utc).isoformat()} prints) into a reusable byte array (ASCII), by hand:
  * {@code DateTimeFormatter} allocates on every call. Not thread-safe; one per encoder.
  */
-public final class TimestampFormat {
-    public static final int LENGTH = 32;
+final class TimestampFormat {
+    static final int LENGTH = 32;
     private static final long SECONDS_PER_DAY = 86_400L;
 
     private final byte[] bytes = new byte[LENGTH];
     private long cachedDay = Long.MIN_VALUE;
     private long cachedSecond = Long.MIN_VALUE;
 
-    public TimestampFormat() {
+    TimestampFormat() {
         bytes[4] = '-';
         bytes[7] = '-';
         bytes[10] = 'T';
@@ -26,7 +26,7 @@ public final class TimestampFormat {
     }
 
     /** Formats and returns the shared buffer, valid until the next call; always {@link #LENGTH} bytes. */
-    public byte[] format(long epochMicros) {
+    byte[] format(long epochMicros) {
         long epochSecond = Math.floorDiv(epochMicros, 1_000_000L);
         int micros = (int) (epochMicros - epochSecond * 1_000_000L);
         if (epochSecond != cachedSecond) {

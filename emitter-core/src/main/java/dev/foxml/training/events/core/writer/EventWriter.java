@@ -152,9 +152,13 @@ public final class EventWriter {
             long nextNap = SHORTEST_NAP_NANOS;
             while (true) {
                 try {
+                    // Read before looking for events: close() queues its last events and then
+                    // requests the stop, so a stop seen here comes with every event queued before
+                    // it. Read after an empty look, it could end the writer with those unwritten.
+                    boolean stopRequested = queue.stopRequested();
                     batch.clear();
                     if (!encodeBatch()) {
-                        if (queue.stopRequested()) {
+                        if (stopRequested) {
                             break;
                         }
                         long now = System.nanoTime();

@@ -154,6 +154,33 @@ class EventQueueTest {
     }
 
     @Test
+    void anInterruptedClaimWaitsForRoomLikeAnyOtherAndKeepsItsInterrupt() throws Exception {
+        EventQueue q = queue(2, 1, TimeUnit.MINUTES.toMillis(1));
+        for (int i = 0; i < 3; i++) {
+            assertTrue(emit(q, "s" + i));
+        }
+        AtomicReference<Boolean> queued = new AtomicReference<>();
+        AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
+        Thread interrupted = new Thread(() -> {
+            Thread.currentThread().interrupt();
+            queued.set(emit(q, "s3"));
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        interrupted.start();
+        interrupted.join(200);
+        assertTrue(interrupted.isAlive(), "an interrupt does not end the wait for room");
+        List<Long> seqs = new ArrayList<>();
+        takeRing(q, seqs);
+        takeOverflow(q, seqs);
+        interrupted.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(interrupted.isAlive());
+        assertTrue(queued.get());
+        assertTrue(stillInterrupted.get(), "the interrupt flag is set again");
+        takeRing(q, seqs);
+        assertEquals(List.of(1L, 2L, 3L, 4L), seqs);
+    }
+
+    @Test
     void closedToOtherThreadsAndOneRunCompleteOnly() throws Exception {
         EventQueue q = queue(8, 8, 20);
         assertNotNull(claimAndPublishRunComplete(q));

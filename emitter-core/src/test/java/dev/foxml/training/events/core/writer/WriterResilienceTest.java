@@ -3,6 +3,7 @@ package dev.foxml.training.events.core.writer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.foxml.training.events.core.encode.EventEncoder;
+import dev.foxml.training.events.core.encode.RunInfo;
 import dev.foxml.training.events.core.queue.EventQueue;
 import dev.foxml.training.events.core.queue.EventSlot;
 import dev.foxml.training.events.core.queue.EventType;
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -40,7 +42,7 @@ class WriterResilienceTest {
         MicrosClock clock = new MicrosClock();
         EventQueue queue = new EventQueue(16, 64, TimeUnit.MILLISECONDS.toNanos(20), counters, log, clock);
         InMemoryDelivery delivery = new InMemoryDelivery(n -> n == 1 ? fault : null);
-        EventWriter writer = EventWriter.start(queue, batch -> new EventEncoder("run-w", 1000, batch), delivery,
+        EventWriter writer = EventWriter.start(queue, batch -> new EventEncoder("run-w", null, new RunInfo(clock.nowMicros(), Map.of()), 1000, batch), delivery,
                 clock, counters, log);
 
         emitStageChange(queue, "training");

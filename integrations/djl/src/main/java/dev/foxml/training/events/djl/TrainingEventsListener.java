@@ -54,6 +54,9 @@ import java.util.Map;
  * are (DJL does not tell listeners), otherwise that of the current epoch. The listener never
  * throws into DJL: a failure of its own is reported once as a warning and training goes on.
  * It is meant for one trainer at a time, called from the training thread, as DJL calls it.
+ *
+ * <p>Its size is DJL's listener interface: one method per training callback, each mapping the
+ * trainer's state onto events.
  */
 public final class TrainingEventsListener implements TrainingListener {
 

@@ -41,6 +41,9 @@ import java.util.Map;
  * permanent by {@link #commit} or undone by {@link #rollback} (a batch nobody could take).
  *
  * <p>Not thread-safe: used by the relay's one thread.
+ *
+ * <p>One class because the de-duplication state, its bound and its persistence must change together
+ * to keep the exactly-once promise; splitting them would spread one invariant over several files.
  */
 final class DeliveredSeqs {
     /** Gaps kept per emitter. */

@@ -38,6 +38,9 @@ import java.util.concurrent.TimeUnit;
  * {@value KafkaSettings#DEFAULT_TOPIC}). No setting's value is ever logged.
  *
  * <p>Thread-safe, as the Kafka producer is; meant for one writer thread.
+ *
+ * <p>One class because the producer's settings, their checks and the send bookkeeping change
+ * together with the client version; about a third of it is documentation of those settings.
  */
 public final class KafkaLineSender implements AutoCloseable {
     /** The system property naming the brokers ({@code host:port,...}). */
@@ -59,12 +62,51 @@ public final class KafkaLineSender implements AutoCloseable {
     private final String topic;
     private final String bootstrap;
     private final long maxBlockNanos;
+    private final long deliveryTimeoutMillis;
+    private final String settingsDescription;
 
-    private KafkaLineSender(Map<String, Object> config, String topic, String bootstrap, long maxBlockMillis) {
-        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
-        this.topic = topic;
-        this.bootstrap = bootstrap;
-        this.maxBlockNanos = TimeUnit.MILLISECONDS.toNanos(maxBlockMillis);
+    private KafkaLineSender(Prepared prepared) {
+        this.producer = new KafkaProducer<>(prepared.config, new ByteArraySerializer(), new ByteArraySerializer());
+        this.topic = prepared.topic;
+        this.bootstrap = prepared.bootstrap;
+        this.maxBlockNanos = TimeUnit.MILLISECONDS.toNanos(prepared.maxBlockMillis);
+        this.deliveryTimeoutMillis = prepared.deliveryTimeoutMillis;
+        this.settingsDescription = prepared.description();
+    }
+
+    /**
+     * Validated settings from which senders are created: the transport creates a new producer
+     * each time it opens, from the settings checked once when the emitter was built.
+     */
+    static final class Prepared {
+        final Map<String, Object> config;
+        final String topic;
+        final String bootstrap;
+        final long maxBlockMillis;
+        final long deliveryTimeoutMillis;
+
+        Prepared(Map<String, Object> config, String topic, String bootstrap, long maxBlockMillis,
+                long deliveryTimeoutMillis) {
+            this.config = Collections.unmodifiableMap(config);
+            this.topic = topic;
+            this.bootstrap = bootstrap;
+            this.maxBlockMillis = maxBlockMillis;
+            this.deliveryTimeoutMillis = deliveryTimeoutMillis;
+        }
+
+        /** The settings for a log line, values hidden unless known to be harmless. */
+        String description() {
+            return ProducerSettings.describe(config);
+        }
+
+        /**
+         * Creates a sender (its producer, which connects lazily).
+         *
+         * @throws org.apache.kafka.common.KafkaException when the client cannot be created
+         */
+        KafkaLineSender create() {
+            return new KafkaLineSender(this);
+        }
     }
 
     /**
@@ -74,6 +116,11 @@ public final class KafkaLineSender implements AutoCloseable {
      */
     public static Builder builder() {
         return new Builder(KafkaSettings.ofProcess());
+    }
+
+    /** A builder that reads unset values from the given settings instead of the process's. */
+    static Builder builder(KafkaSettings settings) {
+        return new Builder(settings);
     }
 
     /**
@@ -126,6 +173,48 @@ public final class KafkaLineSender implements AutoCloseable {
             }
         }
         return sending;
+    }
+
+    /**
+     * Waits at most {@code max.block.ms} for the topic's partitions: whether the broker can be
+     * reached and the topic exists (or is created).
+     *
+     * @return how many partitions the topic has
+     * @throws org.apache.kafka.common.KafkaException when they could not be had in time
+     */
+    int partitions() {
+        return producer.partitionsFor(topic).size();
+    }
+
+    /**
+     * Hands one record to the client (the transport's path: its own bookkeeping per line).
+     *
+     * @return the client's future: already done (failed) when the record was refused before it
+     *     was queued, e.g. no metadata within {@code max.block.ms}
+     */
+    java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> sendOne(byte[] key, byte[] value,
+            org.apache.kafka.clients.producer.Callback callback) {
+        return producer.send(new ProducerRecord<>(topic, key, value), callback);
+    }
+
+    /** The bootstrap servers, for messages. */
+    String bootstrap() {
+        return bootstrap;
+    }
+
+    /** {@code max.block.ms} in nanoseconds. */
+    long maxBlockNanos() {
+        return maxBlockNanos;
+    }
+
+    /** {@code delivery.timeout.ms}. */
+    long deliveryTimeoutMillis() {
+        return deliveryTimeoutMillis;
+    }
+
+    /** The producer settings, values hidden unless known to be harmless (for a log line). */
+    String describeSettings() {
+        return settingsDescription;
     }
 
     /**
@@ -262,6 +351,8 @@ public final class KafkaLineSender implements AutoCloseable {
     /** Configures a {@link KafkaLineSender}; unset values come from properties, environment and defaults. */
     public static final class Builder {
         private final KafkaSettings settings;
+        private Duration defaultMaxBlock = DEFAULT_MAX_BLOCK;
+        private int defaultBatchBytes;
         private String bootstrap;
         private String topic;
         private final Map<String, String> producerSettings = new HashMap<>();
@@ -278,6 +369,18 @@ public final class KafkaLineSender implements AutoCloseable {
          */
         public Builder bootstrap(String bootstrap) {
             this.bootstrap = Objects.requireNonNull(bootstrap, "bootstrap");
+            return this;
+        }
+
+        /** The {@code batch.size} used unless a setting names one (the transport's is larger than the client's). */
+        Builder defaultBatchBytes(int bytes) {
+            this.defaultBatchBytes = bytes;
+            return this;
+        }
+
+        /** The {@code max.block.ms} used unless a setting names one (the transport's is shorter). */
+        Builder defaultMaxBlock(Duration maxBlock) {
+            this.defaultMaxBlock = maxBlock;
             return this;
         }
 
@@ -323,6 +426,20 @@ public final class KafkaLineSender implements AutoCloseable {
          *     names it (never its value when it may be a secret) and the fix
          */
         public KafkaLineSender build() {
+            Prepared prepared = prepare();
+            try {
+                return prepared.create();
+            } catch (org.apache.kafka.common.KafkaException e) {
+                throw unusable(e);
+            }
+        }
+
+        /**
+         * Validates the settings without creating a producer (no thread, no connection).
+         *
+         * @throws IllegalArgumentException as {@link #build()}
+         */
+        Prepared prepare() {
             String servers = bootstrap != null ? bootstrap
                     : settings.get(KafkaSettings.BOOTSTRAP_PROPERTY, KafkaSettings.BOOTSTRAP_ENV);
             if (servers == null || servers.isBlank()) {
@@ -347,26 +464,52 @@ public final class KafkaLineSender implements AutoCloseable {
             config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
             config.put(ProducerConfig.ACKS_CONFIG, "all");
             config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-            config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(DEFAULT_MAX_BLOCK.toMillis()));
+            config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(defaultMaxBlock.toMillis()));
             config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
                     Long.toString(DEFAULT_DELIVERY_TIMEOUT.toMillis()));
             // request.timeout.ms + linger.ms must stay within delivery.timeout.ms (the client checks).
             long delivery = millis(config, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG);
             config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1, delivery / 3)));
             config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+            if (defaultBatchBytes > 0) {
+                config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(defaultBatchBytes));
+            }
             config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "foxml-training-events");
             long maxBlock = millis(config, ProducerConfig.MAX_BLOCK_MS_CONFIG);
+            Map<String, Object> checked = new HashMap<>(config);
+            checked.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+            checked.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
             try {
-                return new KafkaLineSender(config, name, servers, maxBlock);
+                // Types, ranges and the idempotent producer's own rules, as the client checks them.
+                new ProducerConfig(checked);
             } catch (org.apache.kafka.common.KafkaException e) {
-                // The client's own message names the setting; the cause may quote values, so it is left out.
-                throw new IllegalArgumentException("the Kafka producer settings are unusable: " + e.getMessage());
+                throw unusable(e);
             }
+            return new Prepared(config, name, servers, maxBlock, delivery);
+        }
+
+        /**
+         * The client's message names the setting; it may quote the value, which is shown only
+         * when the setting is one known to hold no secret.
+         */
+        private static IllegalArgumentException unusable(org.apache.kafka.common.KafkaException e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            boolean harmless = false;
+            if (e instanceof org.apache.kafka.common.config.ConfigException) {
+                for (String name : ProducerSettings.shown()) {
+                    if (message.contains("configuration " + name + ":") || message.contains("configuration " + name + " ")) {
+                        harmless = true;
+                    }
+                }
+            }
+            return new IllegalArgumentException("the Kafka producer settings are unusable: "
+                    + (harmless ? message : ProducerSettings.settingNamed(message, e)));
         }
 
         private static void require(Map<String, Object> config, String name, String... allowed) {
             Object value = config.get(name);
             if (value != null && !Arrays.asList(allowed).contains(value.toString().trim().toLowerCase(java.util.Locale.ROOT))) {
+                // acks and enable.idempotence are never secrets: their value helps the fix.
                 throw new IllegalArgumentException("the producer setting " + name + " is '" + value
                         + "': training events need " + name + "=" + allowed[0]
                         + " (no line lost or written twice by a retry); remove the setting");

@@ -149,6 +149,8 @@ public final class Relay implements AutoCloseable {
         if (options.file != null) {
             where.filePath(options.file);
         }
+        // The relay hands lines to the bridge: Kafka, which it reads from, is never its primary.
+        where.setting(KafkaSettings.SHORT_PREFIX + KafkaSettings.PRIMARY, "false");
         this.delivery = LineDelivery.open(where);
         this.topic = options.topic;
         this.bootstrap = options.bootstrap;

@@ -93,14 +93,7 @@ class RelayEndToEndTest {
     private List<Process> startWorkers(String topic, int batch, int pauseMillis) throws IOException {
         List<Process> workers = new ArrayList<>();
         for (int w = 0; w < WORKERS; w++) {
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.add("-cp");
-            command.add(System.getProperty("java.class.path"));
-            command.add("-Xmx128m");
-            command.add("-XX:TieredStopAtLevel=1");
-            command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=error");
-            command.add("-Dorg.slf4j.simpleLogger.logFile=System.err");
+            List<String> command = ChildJvm.command("128m", "error", false);
             command.add(TrainerWorker.class.getName());
             command.addAll(List.of(broker.bootstrap(), topic, dir.toString(), Integer.toString(w),
                     Integer.toString(EVENTS), Integer.toString(batch), Integer.toString(pauseMillis)));

@@ -6,7 +6,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -21,15 +20,7 @@ final class RelayProcess implements AutoCloseable {
     }
 
     static RelayProcess start(Path dir, String name, String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("-Xmx256m");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-        command.add("-Dorg.slf4j.simpleLogger.log.dev.foxml=info");
-        command.add("-Dorg.slf4j.simpleLogger.logFile=System.err");
+        List<String> command = ChildJvm.command("256m", "warn", true);
         command.add(Relay.class.getName());
         command.addAll(List.of(args));
         Path log = dir.resolve(name + ".log");

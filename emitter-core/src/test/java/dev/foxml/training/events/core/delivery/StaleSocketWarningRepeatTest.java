@@ -1,9 +1,6 @@
-package dev.foxml.training.events.core;
+package dev.foxml.training.events.core.delivery;
 
-import dev.foxml.training.events.core.delivery.FailoverDelivery;
-import dev.foxml.training.events.core.delivery.FileTransport;
-import dev.foxml.training.events.core.delivery.SocketConnector;
-import dev.foxml.training.events.core.delivery.SocketTransport;
+import dev.foxml.training.events.core.StderrCapture;
 import dev.foxml.training.events.core.support.Counters;
 import dev.foxml.training.events.core.support.LogOutput;
 import dev.foxml.training.events.core.support.RateLimitedLog;
@@ -39,11 +36,11 @@ class StaleSocketWarningRepeatTest {
         }
         Counters counters = new Counters();
         FailoverDelivery delivery = new FailoverDelivery(
-                new SocketTransport(socket, new SocketConnector.Jdk(), TimeUnit.MILLISECONDS.toNanos(100)),
-                new FileTransport(dir.resolve("events.jsonl")), false, 1 << 20,
-                TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(2), counters,
-                new RateLimitedLog(0, LogOutput.DELIVERY));
-        delivery.connectWarningRepeatNanos = TimeUnit.MILLISECONDS.toNanos(300);
+                new SocketTransport(socket, new SocketConnector.Jdk(), TimeUnit.MILLISECONDS.toNanos(100), 1 << 20),
+                new FileTransport(dir.resolve("events.jsonl")), false,
+                TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(2), TimeUnit.MILLISECONDS.toNanos(100),
+                counters, new RateLimitedLog(0, LogOutput.DELIVERY));
+        delivery.connectWarningRepeatNanos(TimeUnit.MILLISECONDS.toNanos(300));
         List<String> warnings;
         long attempts;
         long elapsedMillis;

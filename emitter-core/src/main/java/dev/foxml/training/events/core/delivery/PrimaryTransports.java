@@ -1,0 +1,95 @@
+package dev.foxml.training.events.core.delivery;
+
+import dev.foxml.training.events.core.TrainingEventEmitterBuilder;
+import dev.foxml.training.events.core.config.EmitterConfig;
+import dev.foxml.training.events.core.spi.Transport;
+import dev.foxml.training.events.core.spi.TransportProvider;
+import dev.foxml.training.events.core.support.RateLimitedLog;
+
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/**
+ * Chooses the primary transport: the first one a {@link TransportProvider} returns for the
+ * settings, else the bridge's Unix socket.
+ */
+final class PrimaryTransports {
+    private static final String PROPERTY_PREFIX = "foxml.training.event.";
+    private static final String ENV_PREFIX = "FOXML_TRAINING_EVENT_";
+
+    private PrimaryTransports() {
+    }
+
+    /**
+     * The primary for {@code config}, not yet opened.
+     *
+     * @throws IllegalArgumentException when a provider finds its own settings unusable
+     */
+    static Transport forConfig(EmitterConfig config, RateLimitedLog log) {
+        Iterator<TransportProvider> providers = ServiceLoader.load(TransportProvider.class,
+                PrimaryTransports.class.getClassLoader()).iterator();
+        Map<String, String> settings = null;
+        while (true) {
+            TransportProvider provider;
+            try {
+                if (!providers.hasNext()) {
+                    break;
+                }
+                provider = providers.next();
+            } catch (ServiceConfigurationError broken) {
+                // A provider jar that cannot be loaded must not cost the trainer its events: the
+                // socket stays the primary.
+                log.warnOnce("a training event transport provider cannot be loaded and is ignored ("
+                        + broken.getMessage() + ")");
+                continue;
+            }
+            if (settings == null) {
+                settings = settings(config);
+            }
+            Transport primary = provider.primary(settings);
+            if (primary != null) {
+                return primary;
+            }
+        }
+        return socket(config);
+    }
+
+    /** The bridge's socket; the replay of recent lines only when the file does not get every line anyway. */
+    static SocketTransport socket(EmitterConfig config) {
+        return new SocketTransport(config.socketPath(), SocketConnector.best(), config.writeTimeout().toNanos(),
+                config.journal() ? 0 : config.replayBytes());
+    }
+
+    /**
+     * The settings a provider reads: {@code FOXML_TRAINING_EVENT_X_Y} environment variables as
+     * {@code foxml.training.event.x.y}, system properties over them, the builder's extension
+     * settings over those, and the resolved socket, file and mode over all.
+     */
+    static Map<String, String> settings(EmitterConfig config) {
+        Map<String, String> settings = new TreeMap<>();
+        System.getenv().forEach((name, value) -> {
+            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
+                settings.put(PROPERTY_PREFIX + name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT)
+                        .replace('_', '.'), value);
+            }
+        });
+        System.getProperties().forEach((name, value) -> {
+            if (name instanceof String && value instanceof String && ((String) name).startsWith(PROPERTY_PREFIX)) {
+                settings.put((String) name, (String) value);
+            }
+        });
+        // The builder's setting(...) values, resolved over properties and environment.
+        config.extensions().forEach((name, value) -> settings.put(PROPERTY_PREFIX + name, value));
+        settings.put(TrainingEventEmitterBuilder.SOCKET_PROPERTY, config.socketPath().toString());
+        settings.put(TrainingEventEmitterBuilder.FILE_PROPERTY, config.filePath().toString());
+        settings.put(TrainingEventEmitterBuilder.MODE_PROPERTY, config.synchronous()
+                ? (config.journal() ? "sync-journal" : "sync")
+                : (config.journal() ? "journal" : "async"));
+        return Collections.unmodifiableMap(settings);
+    }
+}
