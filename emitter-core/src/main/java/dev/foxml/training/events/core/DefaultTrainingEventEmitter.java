@@ -1,6 +1,7 @@
 package dev.foxml.training.events.core;
 
 import dev.foxml.training.events.core.config.EmitterConfig;
+import dev.foxml.training.events.core.delivery.FailoverDelivery;
 import dev.foxml.training.events.core.encode.ArgumentProblems;
 import dev.foxml.training.events.core.queue.EventSink;
 import dev.foxml.training.events.core.queue.EventSlot;
@@ -79,7 +80,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     }
 
     DefaultTrainingEventEmitter(EmitterConfig config) {
-        this(config, EmitterAssembly::failover);
+        this(config, FailoverDelivery::forConfig);
     }
 
     DefaultTrainingEventEmitter(EmitterConfig config, EmitterAssembly.DeliveryOpener opener) {

@@ -3,8 +3,6 @@ package dev.foxml.training.events.core;
 import dev.foxml.training.events.core.config.EmitterConfig;
 import dev.foxml.training.events.core.delivery.BatchBuffer;
 import dev.foxml.training.events.core.delivery.Delivery;
-import dev.foxml.training.events.core.delivery.FailoverDelivery;
-import dev.foxml.training.events.core.delivery.FileTransport;
 import dev.foxml.training.events.core.delivery.SocketConnector;
 import dev.foxml.training.events.core.delivery.SocketTransport;
 import dev.foxml.training.events.core.encode.ArgumentProblems;
@@ -54,16 +52,6 @@ final class EmitterAssembly {
         return queue;
     }
 
-    /** Delivery to the primary transport (the socket unless a provider answers) with the file as fallback. */
-    static Delivery failover(EmitterConfig config, Counters counters, RateLimitedLog deliveryLog) {
-        return FailoverDelivery.forConfig(config, counters, deliveryLog);
-    }
-
-    /** As {@link #failover(EmitterConfig, Counters, RateLimitedLog)}, with a file transport of the caller's. */
-    static Delivery failover(EmitterConfig config, Counters counters, RateLimitedLog deliveryLog, FileTransport file) {
-        return FailoverDelivery.forConfig(config, file, counters, deliveryLog);
-    }
-
     /**
      * The builder refuses a configuration where neither the file's nor the socket's directory
      * exists; with only the file's missing, events reach a listening bridge and the rest is lost.
@@ -74,7 +62,7 @@ final class EmitterAssembly {
             deliveryLog.warnOnce("the directory " + dir + " of the event file does not exist (the emitter creates"
                     + " none): events reach the socket " + config.socketPath() + " while a bridge listens there,"
                     + " and are dropped (counted in stats().droppedUnwritable()) while none does; create the"
-                    + " directory or choose another event file (" + TrainingEventEmitterBuilder.FILE_ENV + ")");
+                    + " directory or choose another event file (" + EmitterSetting.FILE.environmentVariable() + ")");
         }
     }
 

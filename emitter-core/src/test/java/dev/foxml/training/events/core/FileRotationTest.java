@@ -1,6 +1,7 @@
 package dev.foxml.training.events.core;
 
 import dev.foxml.training.events.core.config.EmitterConfig;
+import dev.foxml.training.events.core.delivery.FailoverDelivery;
 import dev.foxml.training.events.core.delivery.FileTransport;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -303,7 +304,7 @@ class FileRotationTest {
         EmitterConfig config = Lines.hermetic("run-copytruncate", dir, file()).synchronous(false)
                 .runStartEvent(false).config();
         DefaultTrainingEventEmitter emitter = new DefaultTrainingEventEmitter(config,
-                (c, counters, log) -> EmitterAssembly.failover(c, counters, log, transport));
+                (c, counters, log) -> FailoverDelivery.forConfig(c, transport, counters, log));
         int[] rotateAfter = {400, 1000};
         List<Path> copies = new ArrayList<>();
         PacedTrainer trainer = new PacedTrainer(emitter, i -> { });

@@ -1,6 +1,6 @@
 package dev.foxml.training.events.core.delivery;
 
-import dev.foxml.training.events.core.TrainingEventEmitterBuilder;
+import dev.foxml.training.events.core.EmitterSetting;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -37,7 +37,7 @@ final class EventFileOpener {
             StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     private static final String UNIX_ATTRIBUTES = "unix:isSymbolicLink,isRegularFile,fileKey,uid,nlink";
     private static final String BASIC_ATTRIBUTES = "basic:isSymbolicLink,isRegularFile,fileKey";
-    private static final String FILE_SETTING = TrainingEventEmitterBuilder.FILE_ENV;
+    private static final String FILE_SETTING = EmitterSetting.FILE.environmentVariable();
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(EnumSet.of(PosixFilePermission.OWNER_READ,
                     PosixFilePermission.OWNER_WRITE));

@@ -80,7 +80,7 @@ public final class FailoverDelivery implements Delivery {
 
     /**
      * As {@link #forConfig(EmitterConfig, Counters, RateLimitedLog)}, with the given event file
-     * transport (a test's, with a fault no real file can produce).
+     * transport (a test's: a file it rotates or truncates itself).
      *
      * @param config the emitter's settings
      * @param file the fallback

@@ -1,6 +1,6 @@
 package dev.foxml.training.events.core.delivery;
 
-import dev.foxml.training.events.core.TrainingEventEmitterBuilder;
+import dev.foxml.training.events.core.EmitterSetting;
 import dev.foxml.training.events.core.config.EmitterConfig;
 import dev.foxml.training.events.core.spi.Transport;
 import dev.foxml.training.events.core.spi.TransportProvider;
@@ -85,9 +85,9 @@ final class PrimaryTransports {
         });
         // The builder's setting(...) values, resolved over properties and environment.
         config.extensions().forEach((name, value) -> settings.put(PROPERTY_PREFIX + name, value));
-        settings.put(TrainingEventEmitterBuilder.SOCKET_PROPERTY, config.socketPath().toString());
-        settings.put(TrainingEventEmitterBuilder.FILE_PROPERTY, config.filePath().toString());
-        settings.put(TrainingEventEmitterBuilder.MODE_PROPERTY, config.synchronous()
+        settings.put(EmitterSetting.SOCKET.property(), config.socketPath().toString());
+        settings.put(EmitterSetting.FILE.property(), config.filePath().toString());
+        settings.put(EmitterSetting.MODE.property(), config.synchronous()
                 ? (config.journal() ? "sync-journal" : "sync")
                 : (config.journal() ? "journal" : "async"));
         return Collections.unmodifiableMap(settings);

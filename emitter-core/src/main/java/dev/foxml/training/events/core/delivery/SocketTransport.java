@@ -1,6 +1,6 @@
 package dev.foxml.training.events.core.delivery;
 
-import dev.foxml.training.events.core.TrainingEventEmitterBuilder;
+import dev.foxml.training.events.core.EmitterSetting;
 import dev.foxml.training.events.core.spi.Transport;
 import dev.foxml.training.events.core.support.LogOutput;
 
@@ -37,7 +37,7 @@ public final class SocketTransport implements Transport {
     /** How long a write waiting for room retries at once (yielding the CPU) before it parks. */
     private static final long YIELD_NANOS = 50_000;
     private static final String FIX = "events go to the file instead. Remove the socket, or point "
-            + TrainingEventEmitterBuilder.SOCKET_ENV + " at a socket your own bridge listens on";
+            + EmitterSetting.SOCKET.environmentVariable() + " at a socket your own bridge listens on";
 
     private final Path path;
     private final SocketConnector connector;
