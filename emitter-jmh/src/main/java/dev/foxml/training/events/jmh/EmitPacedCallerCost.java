@@ -15,6 +15,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
@@ -72,11 +74,18 @@ import static dev.foxml.training.events.jmh.BenchEvents.*;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 1, time = 3)
 @Measurement(iterations = 4, time = 10)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "-XX:Tier0BackedgeNotifyFreqLog=0")
 public abstract class EmitPacedCallerCost extends SocketEmitterState {
     static final long PARK_FROM_NANOS = 10_000_000L;
     static final long SPIN_TAIL_NANOS = 500_000L;
     static final int WARM_UP_EVENTS = 50 * BURST;
+    /** The pause of warm-up iterations (see {@link Trainer#computeBetweenEvents()}). */
+    static final long WARM_UP_PAUSE_NANOS = 10_000L;
+    /** The warm-up calls (per thread) that pause for the whole {@link #pauseNanos} instead. */
+    static final long FULL_PAUSE_AT_WARM_UP_CALL = 2_000L;
+    /** In the emit path's warm-up, every this many bursts the writer is left to fall into its deep sleep first. */
+    static final int DEEP_SLEEP_EVERY_BURSTS = 5;
+    static final long DEEP_SLEEP_NANOS = 8_000_000L;
 
     /** The trainer's pause between two emit calls, in nanoseconds: 0 is back to back. */
     @Param({"0", "10000", "100000", "1000000", "100000000", "1000000000"})
@@ -94,6 +103,7 @@ public abstract class EmitPacedCallerCost extends SocketEmitterState {
     static volatile DefaultTrainingEventEmitter currentEmitter;
     static volatile long currentPause;
     static volatile boolean currentSpinOnly;
+    static volatile boolean currentWarmUp;
 
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -135,7 +145,7 @@ public abstract class EmitPacedCallerCost extends SocketEmitterState {
      * once, before the first, compiles the emit path and waits until everything is delivered.
      */
     @Setup(Level.Iteration)
-    public void warmUpEmitPath() {
+    public void warmUpEmitPath(IterationParams iteration) {
         if (!"auto".equals(waiting) && !"spin".equals(waiting)) {
             throw new IllegalArgumentException("-p waiting=" + waiting + ": use auto or spin");
         }
@@ -143,6 +153,7 @@ public abstract class EmitPacedCallerCost extends SocketEmitterState {
         currentEmitter = emitter;
         currentPause = pauseNanos;
         currentSpinOnly = "spin".equals(waiting);
+        currentWarmUp = iteration.getType() == IterationType.WARMUP;
         if (warmedUp) {
             return;
         }
@@ -150,8 +161,15 @@ public abstract class EmitPacedCallerCost extends SocketEmitterState {
         DefaultTrainingEventEmitter e = emitter;
         for (int i = 0; i < WARM_UP_EVENTS; i++) {
             e.emitProgress(STAGE, PCT, null, 0, 0, EPOCH, i, THROUGHPUT, null);
-            if (i % BURST == BURST - 1 && !e.flush()) {
-                throw new IllegalStateException("flush() timed out: " + e.stats());
+            if (i % BURST == BURST - 1) {
+                if (!e.flush()) {
+                    throw new IllegalStateException("flush() timed out: " + e.stats());
+                }
+                if ((i / BURST) % DEEP_SLEEP_EVERY_BURSTS == 0) {
+                    // The next emit then wakes a deeply sleeping writer, as at 100 ms and 1 s
+                    // pacing: compiled with that path, not deoptimized at the first such call.
+                    LockSupport.parkNanos(DEEP_SLEEP_NANOS);
+                }
             }
         }
         if (!e.flush()) {
@@ -167,12 +185,26 @@ public abstract class EmitPacedCallerCost extends SocketEmitterState {
     public static class Trainer {
         /** The training step, written on each event; counts this thread's calls. */
         long step;
+        private long warmUpCalls;
         private long allocatedAtStart = -1;
 
-        /** Not measured: the trainer computes (or waits) for the pause, then calls emit. */
+        /**
+         * Not measured: the trainer computes (or waits) for the pause, then calls emit.
+         *
+         * <p>Warm-up iterations pause {@value #WARM_UP_PAUSE_NANOS} ns (the long pauses only once
+         * per thread, so that both ways of pausing are compiled): JMH's own loop around the call
+         * runs once per pause, and at 1 ms or more per call it would stay interpreted for the
+         * whole run (compiled loops need tens of thousands of iterations), adding ~1 µs to every
+         * sample, the empty {@link #control} call as much as the emit. The fork's
+         * {@code -XX:Tier0BackedgeNotifyFreqLog=0} lets each measurement iteration's loop enter
+         * that compiled code at its first turn.
+         */
         @Setup(Level.Invocation)
         public void computeBetweenEvents() {
             long pause = currentPause;
+            if (currentWarmUp && ++warmUpCalls != FULL_PAUSE_AT_WARM_UP_CALL) {
+                pause = Math.min(pause, WARM_UP_PAUSE_NANOS);
+            }
             if (pause == 0) {
                 if (step % BURST == 0 && step > 0) {
                     DefaultTrainingEventEmitter e = currentEmitter;
@@ -224,5 +256,17 @@ public abstract class EmitPacedCallerCost extends SocketEmitterState {
     @Benchmark
     public void emitProgress(Trainer trainer) {
         emitter.emitProgress(STAGE, PCT, null, 0, 0, EPOCH, trainer.step++, THROUGHPUT, null);
+    }
+
+    /**
+     * The harness alone at the same pacing: the same pause, clock reads and bookkeeping around an
+     * empty call. What a call costs above this row is the emit's.
+     *
+     * @param trainer the calling thread's pacing and step
+     * @return the step, so the call is not optimized away
+     */
+    @Benchmark
+    public long control(Trainer trainer) {
+        return trainer.step++;
     }
 }

@@ -25,15 +25,6 @@ public interface Delivery {
      */
     void maintain(long nowNanos);
 
-    /**
-     * Returns how long an idle writer may park before {@link #maintain} is due again: at most
-     * {@code longestNanos}, shorter when the primary is to be opened again sooner, at least 1 ms.
-     *
-     * @param nowNanos the current {@link System#nanoTime()}
-     * @param longestNanos the writer's own longest park
-     * @return the park in nanoseconds
-     */
-    long parkNanos(long nowNanos, long longestNanos);
 
     /** Closes the transports; lines not yet delivered are the caller's. */
     void close();

@@ -120,14 +120,6 @@ public final class FailoverDelivery implements Delivery {
         return primary.isOpen();
     }
 
-    @Override
-    public long parkNanos(long nowNanos, long longestNanos) {
-        if (primary.isOpen()) {
-            return longestNanos;
-        }
-        return Math.max(1_000_000L, Math.min(longestNanos, nextOpenAttempt - nowNanos));
-    }
-
     /**
      * Work to do while idle: reopen the primary when due, and notice one that failed while we had
      * nothing to send (so that its unconfirmed lines reach the fallback now, not at the next event).

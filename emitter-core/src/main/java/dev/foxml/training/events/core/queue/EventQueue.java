@@ -8,6 +8,7 @@ import dev.foxml.training.events.core.support.Uninterruptibly;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -42,8 +43,25 @@ public final class EventQueue extends EventSink {
     private EventSlot claimedOverflow;
     /** Slots the consumer may read. */
     private volatile long published;
-    /** Slots the consumer has encoded: free for reuse. */
-    private volatile long consumed;
+    /**
+     * Guarded by the monitor: {@link #consumed()} as the emitting side last read it. The consumer
+     * advances the real index after every batch, from the other CPU; reading it on every emit would
+     * fetch its cache line back each time (a paced emit's largest cost). This copy only lags, so a
+     * claim that finds the ring full by it, or a publish that finds a backlog by it, reads again.
+     */
+    private long consumedSeen;
+    /**
+     * The consumer's progress on cache lines of its own: {@link #CONSUMED} (slots the consumer has
+     * encoded, free for reuse) and {@link #DELIVERED_SEQ} (the seq of the last event delivered or
+     * counted as lost). Written after every batch by the consumer, they would otherwise share a
+     * line with the fields every emit writes; an array's elements are laid out in order, so the
+     * elements around them keep other objects' fields off their line.
+     */
+    private final AtomicLongArray consumerProgress = new AtomicLongArray(CONSUMER_PROGRESS_LENGTH);
+    private static final int CONSUMED = 8;
+    private static final int DELIVERED_SEQ = 9;
+    /** 64 bytes of padding before {@link #CONSUMED} and 112 after {@link #DELIVERED_SEQ}. */
+    private static final int CONSUMER_PROGRESS_LENGTH = 24;
     /** Claims waiting for room (guarded by the monitor; read without it by the consumer). */
     private volatile int roomWaiters;
     /** Guarded by the monitor: events claimed while the ring was full, in emit order. */
@@ -58,8 +76,6 @@ public final class EventQueue extends EventSink {
     /** The consumer is in its deep sleep: the next publish wakes it. Not set while it naps. */
     private volatile boolean consumerSleeping;
     private volatile boolean stopRequested;
-    /** The seq of the last event the consumer has delivered (or counted as lost). */
-    private volatile long deliveredSeq;
     private final Object flushMonitor = new Object();
     private final AtomicInteger flushWaiters = new AtomicInteger();
 
@@ -97,7 +113,7 @@ public final class EventQueue extends EventSink {
     public EventSlot claim(EventType type, int problems) {
         long now = clock.nowMicros();
         long t = tail;
-        if (t - consumed < slots.length && overflowSize == 0) {
+        if (t - consumedSeen < slots.length && overflowSize == 0) {
             EventSlot slot = slots[(int) t & mask];
             return accept(slot, type, problems, now) ? slot : null;
         }
@@ -121,7 +137,8 @@ public final class EventQueue extends EventSink {
                     return null;
                 }
                 long t = tail;
-                if (t - consumed < slots.length && overflowSize == 0) {
+                consumedSeen = consumed();
+                if (t - consumedSeen < slots.length && overflowSize == 0) {
                     EventSlot slot = slots[(int) t & mask];
                     accept(slot, type, problems, now);
                     return slot;
@@ -190,8 +207,13 @@ public final class EventQueue extends EventSink {
             long t = tail + 1;
             tail = t;
             published = t;
-            if (t - consumed == wakeBacklog) {
-                wakeDue = true;
+            // The lagging copy overstates the backlog, never understates it: when it shows the
+            // threshold, the real index tells whether this publish is the one that reached it.
+            if (t - consumedSeen >= wakeBacklog) {
+                consumedSeen = consumed();
+                if (t - consumedSeen == wakeBacklog) {
+                    wakeDue = true;
+                }
             }
         }
     }
@@ -229,7 +251,15 @@ public final class EventQueue extends EventSink {
      * @return the index (a count of slots since the start, not wrapped)
      */
     public long consumedIndex() {
-        return consumed;
+        return consumed();
+    }
+
+    private long consumed() {
+        return consumerProgress.get(CONSUMED);
+    }
+
+    private long delivered() {
+        return consumerProgress.get(DELIVERED_SEQ);
     }
 
     /**
@@ -257,7 +287,7 @@ public final class EventQueue extends EventSink {
      * @param index the new {@link #consumedIndex()}
      */
     public void consumedUpTo(long index) {
-        consumed = index;
+        consumerProgress.set(CONSUMED, index);
         if (roomWaiters > 0) {
             synchronized (this) {
                 notifyAll();
@@ -301,7 +331,7 @@ public final class EventQueue extends EventSink {
      * @return whether it has
      */
     public boolean hasWork() {
-        return published != consumed || overflowSize > 0 || stopRequested;
+        return published != consumed() || overflowSize > 0 || stopRequested;
     }
 
     /**
@@ -349,7 +379,7 @@ public final class EventQueue extends EventSink {
      * @param seq the seq of the last event of the batch
      */
     public void markDelivered(long seq) {
-        deliveredSeq = seq;
+        consumerProgress.set(DELIVERED_SEQ, seq);
         if (flushWaiters.get() > 0) {
             synchronized (flushMonitor) {
                 flushMonitor.notifyAll();
@@ -365,7 +395,7 @@ public final class EventQueue extends EventSink {
     @Override
     public boolean flush(long timeoutNanos) {
         long target = lastQueuedSeq();
-        if (deliveredSeq >= target) {
+        if (delivered() >= target) {
             return true;
         }
         long deadline = System.nanoTime() + timeoutNanos;
@@ -375,12 +405,12 @@ public final class EventQueue extends EventSink {
             Thread writer = consumer;
             LockSupport.unpark(writer);
             synchronized (flushMonitor) {
-                while (deliveredSeq < target) {
+                while (delivered() < target) {
                     long remaining = deadline - System.nanoTime();
                     if (remaining <= 0 || writer == null || !writer.isAlive()) {
                         log.warn("flush-timeout", "flush() gave up after "
                                 + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms with "
-                                + (target - deliveredSeq) + " events not yet written");
+                                + (target - delivered()) + " events not yet written");
                         return false;
                     }
                     try {

@@ -90,7 +90,6 @@ class FailoverDeliveryTest {
         assertEquals(5, counters.writtenToSocket.get());
         assertEquals(0, counters.writtenToFile.get() + counters.droppedUnwritable.get() + counters.replayed.get()
                 + counters.socketErrors.get());
-        assertEquals(123, d.parkNanos(System.nanoTime(), 123), "an open primary leaves the writer's park as it is");
     }
 
     @Test
@@ -127,7 +126,6 @@ class FailoverDeliveryTest {
         assertEquals(1, primary.opens, "one attempt, then the backoff");
         assertEquals(lines(1, 4), fallback.lines);
         assertEquals(1, counters.socketErrors.get());
-        assertEquals(SECOND, d.parkNanos(System.nanoTime(), SECOND), "the next attempt is an hour away");
     }
 
     @Test
@@ -140,7 +138,7 @@ class FailoverDeliveryTest {
         primary.writeFailure = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!d.primaryOpen() && System.nanoTime() - deadline < 0) {
-            LockSupport.parkNanos(d.parkNanos(System.nanoTime(), SECOND));
+            LockSupport.parkNanos(1_000_000L);
             d.maintain(System.nanoTime());
         }
         assertTrue(d.primaryOpen(), "reopened by the idle writer's maintenance");
@@ -158,7 +156,6 @@ class FailoverDeliveryTest {
         List<String> said;
         try (StderrCapture err = new StderrCapture()) {
             d.deliver(batch(2));
-            assertEquals(1_000_000L, d.parkNanos(System.nanoTime(), SECOND), "at least 1 ms, at most the backoff");
             primary.absent = false;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!d.primaryOpen() && System.nanoTime() - deadline < 0) {

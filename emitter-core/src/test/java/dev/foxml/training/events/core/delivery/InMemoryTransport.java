@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 
@@ -29,7 +30,9 @@ final class InMemoryTransport implements Fallback {
     /** Whether lines taken are kept for {@link #takeUnconfirmed} (a primary that cannot vouch for them). */
     boolean keepsUnconfirmed;
     /** Whether {@link #worthOpening()} says no (the socket file is not there). */
-    boolean absent;
+    volatile boolean absent;
+    /** How often {@link #worthOpening()} was asked (from the writer thread). */
+    final AtomicInteger lookedFor = new AtomicInteger();
     /** Thrown by {@link #open()} when set. */
     IOException openFailure;
     /** Thrown by the writes when set, after taking {@link #bytesBeforeFailure} of the batch. */
@@ -79,6 +82,7 @@ final class InMemoryTransport implements Fallback {
 
     @Override
     public boolean worthOpening() {
+        lookedFor.incrementAndGet();
         return !absent;
     }
 

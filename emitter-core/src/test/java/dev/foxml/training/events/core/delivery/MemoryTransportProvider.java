@@ -31,6 +31,8 @@ public final class MemoryTransportProvider implements TransportProvider {
         }
         lastSettings = settings;
         InMemoryTransport transport = new InMemoryTransport(name);
+        // Before the writer starts: its first delivery already finds the primary absent.
+        transport.absent = name.startsWith("absent");
         CREATED.put(name, transport);
         return transport;
     }

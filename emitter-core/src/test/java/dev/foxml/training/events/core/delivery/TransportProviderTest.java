@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -64,6 +65,35 @@ class TransportProviderTest {
         assertEquals(dir.resolve("bridge.sock").toString(), settings.get("foxml.training.event.socket"));
         assertEquals(dir.resolve("events.jsonl").toString(), settings.get("foxml.training.event.file"));
         assertEquals("sync", settings.get("foxml.training.event.mode"));
+    }
+
+    /**
+     * No bridge listening and no events: the writer sleeps, and looks for the bridge once per
+     * sleep (a second), not at every reconnect interval (100 ms), which would cost an idle run's
+     * writer a wake-up and a look ten times a second for nothing. The next event opens it when due.
+     */
+    @Test
+    void anIdleWriterLooksForAnAbsentPrimaryOncePerSleepNotAtEveryReconnectInterval() throws Exception {
+        System.setProperty(MemoryTransportProvider.PROPERTY, "absent-bridge");
+        try (DefaultTrainingEventEmitter emitter = builder().synchronous(false).build()) {
+            emitter.emitProgress("training", 1);
+            assertTrue(emitter.flush());
+            InMemoryTransport bridge = MemoryTransportProvider.CREATED.get("absent-bridge");
+            int before = bridge.lookedFor.get();
+            Thread.sleep(2_000);
+            int idle = bridge.lookedFor.get() - before;
+            assertTrue(idle <= 4, "looked for the absent primary " + idle + " times in 2 s of idleness");
+            bridge.absent = false;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            int sent = 1;
+            while (emitter.stats().writtenToSocket() == 0 && System.nanoTime() - deadline < 0) {
+                emitter.emitProgress("training", ++sent);
+                assertTrue(emitter.flush());
+                Thread.sleep(10);
+            }
+            assertEquals(1, emitter.stats().writtenToSocket(), "an event opened the primary once its reconnect was due");
+            assertTrue(bridge.lines.get(0).contains("\"seq\":" + sent + ","), bridge.lines::toString);
+        }
     }
 
     @Test

@@ -281,6 +281,28 @@ class EventQueueTest {
         assertWoken(consumer, "the ring at a sixteenth of its capacity wakes a napping consumer");
     }
 
+    /**
+     * The emitting side keeps a lagging copy of the consumer's index (reading the real one on every
+     * emit would fetch its cache line from the consumer's CPU each time): the wake-up still comes
+     * exactly at the sixteenth, counted from what the consumer has taken.
+     */
+    @Test
+    void theWakeAtASixteenthCountsFromWhatTheConsumerHasTaken() throws Exception {
+        EventQueue q = queue(64, 8, 20);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(emit(q, "early" + i));
+        }
+        takeRing(q, new ArrayList<>());
+        Thread consumer = parkedConsumer(q, c -> c.napConsumer(TimeUnit.HOURS.toNanos(1)));
+        for (int i = 0; i < 64 / 16 - 1; i++) {
+            assertTrue(emit(q, "s" + i));
+        }
+        consumer.join(50);
+        assertTrue(consumer.isAlive(), "three events since the consumer's last take: it naps on, no emit woke it");
+        assertTrue(emit(q, "fourth"));
+        assertWoken(consumer, "the fourth event since the consumer's last take is a sixteenth of the ring");
+    }
+
     @Test
     void flushAndCloseWakeANappingConsumer() throws Exception {
         EventQueue q = queue(8, 8, 20);

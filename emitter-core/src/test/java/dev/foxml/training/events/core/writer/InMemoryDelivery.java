@@ -43,11 +43,6 @@ final class InMemoryDelivery implements Delivery {
     }
 
     @Override
-    public long parkNanos(long nowNanos, long longestNanos) {
-        return longestNanos;
-    }
-
-    @Override
     public void close() {
         closed = true;
     }
