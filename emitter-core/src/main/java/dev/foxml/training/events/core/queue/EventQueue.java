@@ -8,6 +8,7 @@ import dev.foxml.training.events.core.support.Uninterruptibly;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
@@ -22,12 +23,13 @@ import java.util.concurrent.locks.LockSupport;
  * the event is dropped and counted.
  *
  * <p>Waking the consumer: an emit pays for {@code LockSupport.unpark} (a system call) only when
- * the consumer is in its deep sleep ({@link #sleepConsumer}), which it enters after a long idle
- * stretch, or when the ring has filled to a sixteenth of its capacity (512 events by default: a
- * burst has begun, and the consumer must drain it as it comes, or the ring fills and spills into
- * the overflow, which allocates), or when the first event goes to the overflow. While the
- * consumer naps ({@link #napConsumer}: short timed parks, the idle policy of an active run) an
- * emit costs a volatile read and no system call: the nap's end finds the event.
+ * the consumer's park ({@link #parkConsumer}) would end more than {@link #WAKE_BUDGET_MICROS}
+ * after the event (a long sleep, or a trainer earlier than its rhythm), or when the ring has
+ * filled to a sixteenth of its capacity (512 events by default: a burst has begun, and the
+ * consumer must drain it as it comes, or the ring fills and spills into the overflow, which
+ * allocates), or when the first event goes to the overflow. A park ending sooner (a nap, or a
+ * park timed for the event the trainer's rhythm announced) costs the emit a volatile read and no
+ * system call: the park's end finds the event.
  */
 public final class EventQueue extends EventSink {
     /** A backstop: the consumer wakes waiting claims as soon as it frees room. */
@@ -73,10 +75,21 @@ public final class EventQueue extends EventSink {
     /** Set under the monitor by the publish that reached wakeBacklog or the first overflow event. */
     private volatile boolean wakeDue;
     private volatile Thread consumer;
-    /** The consumer is in its deep sleep: the next publish wakes it. Not set while it naps. */
-    private volatile boolean consumerSleeping;
+    /**
+     * When the consumer's current park ends, in the clock's microseconds; {@link #NOT_PARKED}
+     * (0, long before any clock reading) while it works.
+     */
+    private volatile long consumerParkedUntil = NOT_PARKED;
+    static final long NOT_PARKED = 0;
+    /**
+     * How long an event may wait for the end of the consumer's park, in microseconds: a publish
+     * whose event would wait longer wakes the consumer. This bounds the emit-to-reader latency of
+     * an event that finds the consumer parked (plus the timer's slack, ~50 µs on Linux).
+     */
+    public static final long WAKE_BUDGET_MICROS = 300;
     private volatile boolean stopRequested;
     private final Object flushMonitor = new Object();
+    private final AtomicLong emitWakeUps = new AtomicLong();
     private final AtomicInteger flushWaiters = new AtomicInteger();
 
     /**
@@ -188,9 +201,10 @@ public final class EventQueue extends EventSink {
     }
 
     /**
-     * Makes the slot visible to the consumer. The publish that brings the ring to a sixteenth of
-     * its capacity, or the overflow its first event, asks {@link #wakeConsumer()} to wake the consumer
-     * whatever it does (the backlog grows by one per publish, so exactly one publish sees each
+     * Makes the slot visible to the consumer. Asks {@link #wakeConsumer()} to wake the consumer
+     * when its park would end more than {@link #WAKE_BUDGET_MICROS} after this event, and, whatever
+     * it does, when this publish brings the ring to a sixteenth of its capacity or the overflow its
+     * first event (the backlog grows by one per publish, so exactly one publish sees each
      * threshold reached).
      */
     @Override
@@ -207,6 +221,12 @@ public final class EventQueue extends EventSink {
             long t = tail + 1;
             tail = t;
             published = t;
+            // Read after the volatile write of published; the consumer writes consumerParkedUntil
+            // before it looks for work: of an event and a park, one sees the other.
+            if (consumerParkedUntil - slot.timestampMicros > WAKE_BUDGET_MICROS) {
+                wakeDue = true;
+                return;
+            }
             // The lagging copy overstates the backlog, never understates it: when it shows the
             // threshold, the real index tells whether this publish is the one that reached it.
             if (t - consumedSeen >= wakeBacklog) {
@@ -219,19 +239,26 @@ public final class EventQueue extends EventSink {
     }
 
     /**
-     * Wakes the consumer when it sleeps deeply, or when a publish asked for it; costs the emit a
-     * volatile read or two and no system call while the consumer naps or works. {@code published}
-     * was written (volatile) before {@code consumerSleeping} is read here, and the consumer writes
-     * {@code consumerSleeping} before it reads {@code published}: one of the two sees the other.
+     * Wakes the consumer when a publish asked for it; otherwise costs the emit one volatile read
+     * and no system call.
      */
     @Override
     public void wakeConsumer() {
-        if (consumerSleeping) {
-            LockSupport.unpark(consumer);
-        } else if (wakeDue) {
+        if (wakeDue) {
             wakeDue = false;
+            emitWakeUps.incrementAndGet();
             LockSupport.unpark(consumer);
         }
+    }
+
+    /**
+     * How many emits paid a wake-up of the consumer (an unpark on the emitting thread): what the
+     * idle policy costs the trainer, for tests and diagnostics.
+     *
+     * @return the count since the queue was made
+     */
+    public long emitWakeUps() {
+        return emitWakeUps.get();
     }
 
     // ---- the consumer's side ----
@@ -344,32 +371,31 @@ public final class EventQueue extends EventSink {
     }
 
     /**
-     * Parks the consumer for a short while that publishing does not cut short (no emit pays a
-     * wake-up for it): until {@code nanos} pass, or a flush, a close, a ring filling up or a
-     * full queue wakes it. Returns at once if there is work already.
-     *
-     * @param nanos how long at most: short, as an event published meanwhile waits for its end
-     */
-    public void napConsumer(long nanos) {
-        if (!hasWork()) {
-            LockSupport.parkNanos(this, nanos);
-        }
-    }
-
-    /**
-     * Parks the consumer in its deep sleep, until an event is published (the publish wakes it), a
-     * stop is requested, or {@code nanos} pass; returns at once if there is work already.
+     * Parks the consumer until {@code nanos} pass, or a publish, a flush, a close, a ring filling
+     * up or a full queue wakes it; returns at once if there is work already. A publish wakes it
+     * only when the park would otherwise end more than {@link #WAKE_BUDGET_MICROS} after the
+     * event: a short nap costs the emits nothing (their events wait for its end), and a long
+     * sleep costs the one emit that ends it an unpark.
      *
      * @param nanos how long at most
      */
-    public void sleepConsumer(long nanos) {
-        consumerSleeping = true;
+    public void parkConsumer(long nanos) {
+        consumerParksUntil(clock.nowMicros() + nanos / 1_000);
         // Read after the volatile write above: an event published before it is seen here, one
-        // published after it sees consumerSleeping and unparks.
+        // published after it sees when the park ends.
         if (!hasWork()) {
             LockSupport.parkNanos(this, nanos);
         }
-        consumerSleeping = false;
+        consumerParksUntil(NOT_PARKED);
+    }
+
+    /**
+     * Tells the emitting side when the consumer's park ends (tests set it without parking).
+     *
+     * @param micros the clock's microseconds, or {@link #NOT_PARKED}
+     */
+    void consumerParksUntil(long micros) {
+        consumerParkedUntil = micros;
     }
 
     /**

@@ -17,11 +17,14 @@ import java.util.function.Function;
  * The writer of the asynchronous mode: one daemon thread drains the {@link EventQueue} in batches
  * ("smart batching": what is queued, up to 64 KiB, ring first, then overflow), encodes them with
  * the {@link EventEncoder} and hands each batch to {@link Delivery} in one call. Its idle policy
- * lives in its private worker: a few microseconds of spinning after a batch within a burst; then naps, timed
- * parks growing from 50 µs to 300 µs that no emit interrupts (an event waits at most one nap,
- * and the trainer pays no wake-up); after 5 ms without an event, a deep sleep of up to
- * 1 s that the next emit ends (paying one wake-up). A flush, a close, a ring filling up (a burst)
- * or a full queue wakes it whatever it does. The clock is resynchronised once a second, and delivery's idle
+ * lives in its private worker: a few microseconds of spinning after a batch within a burst; when
+ * the trainer emits in a rhythm, one park until just after its next event is due (the emit that
+ * comes on time pays no wake-up, one that comes early pays one); then naps, timed parks growing
+ * from 50 µs to 300 µs that no emit interrupts (an event waits at most one nap, and the trainer
+ * pays no wake-up); after 5 ms without an event, a deep sleep of up to 1 s that the next emit
+ * ends (paying one wake-up). An emit wakes the writer only when its park would end more than
+ * {@link EventQueue#WAKE_BUDGET_MICROS} after the event. A flush, a close, a ring filling up (a
+ * burst) or a full queue wakes it whatever it does. The clock is resynchronised once a second, and delivery's idle
  * work ({@link Delivery#maintain}: a health check, a reconnect when due) is done whenever it wakes.
  *
  * <p>Nothing ends the thread but a stop: a {@code Throwable} (a bug, an {@code Error} from a
@@ -117,6 +120,17 @@ public final class EventWriter {
          */
         private static final long SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
         private static final long CLOCK_RESYNC_NANOS = TimeUnit.SECONDS.toNanos(1);
+        /**
+         * A park timed for the trainer's next event ends this long after the event is due: an
+         * event on time waits this (and the timer's slack), one later than this is found by the
+         * naps that follow, one earlier than the wake budget allows wakes the writer.
+         */
+        private static final long DUE_MARGIN_MICROS = 50;
+        /**
+         * The longest park timed for the trainer's next event: a trainer emitting every second or
+         * two is served by one wake-up per event, and its emits pay none.
+         */
+        private static final long LONGEST_DUE_PARK_NANOS = TimeUnit.SECONDS.toNanos(2);
 
         final EventQueue queue;
         private final EventEncoder encoder;
@@ -128,6 +142,15 @@ public final class EventWriter {
         private final ProblemReporter problems;
         private final EventSlot[] overflowBatch = new EventSlot[1024];
         private long lastTakenSeq;
+        /** The emit time of the last event taken (0 before the first). */
+        private long lastTakenMicros;
+        /** From the emit time of the previous batch's last event to this batch's first (0 for the first batch). */
+        private long batchGapMicros;
+        /**
+         * The trainer's rhythm: the gap before the first batch after the last idle stretch, i.e.
+         * from one event to the next when the trainer emits one at a time.
+         */
+        private long rhythmMicros;
 
         Worker(EventQueue queue, EventEncoder encoder, BatchBuffer batch, Delivery delivery, MicrosClock clock,
                Counters counters, RateLimitedLog log) {
@@ -149,6 +172,8 @@ public final class EventWriter {
             long idleSince = lastResync;
             long lastIdleStretch = 0;
             long nextNap = SHORTEST_NAP_NANOS;
+            // When the current naps began: the deep sleep comes after SLEEP_AFTER_IDLE_NANOS of them.
+            long napsSince = lastResync;
             while (true) {
                 try {
                     // Read before looking for events: close() queues its last events and then
@@ -169,18 +194,28 @@ public final class EventWriter {
                         if (!idle) {
                             idle = true;
                             idleSince = now;
+                            napsSince = now;
                             nextNap = Math.max(SHORTEST_NAP_NANOS, Math.min(LONGEST_NAP_NANOS, lastIdleStretch / 2));
                             if (lastIdleStretch < SHORTEST_NAP_NANOS && workWithin(SPIN_NANOS, now)) {
                                 continue;
                             }
+                            long untilDue = untilNextEventDue();
+                            if (untilDue > nextNap) {
+                                // One park through the next event's due time instead of a nap
+                                // every few hundred µs until it comes; the naps begin after it.
+                                queue.parkConsumer(untilDue);
+                                napsSince = System.nanoTime();
+                                continue;
+                            }
                         }
-                        idle(now, lastResync, idleSince, nextNap);
+                        idle(now, lastResync, napsSince, nextNap);
                         nextNap = Math.min(nextNap * 2, LONGEST_NAP_NANOS);
                         continue;
                     }
                     if (idle) {
                         idle = false;
                         lastIdleStretch = System.nanoTime() - idleSince;
+                        rhythmMicros = batchGapMicros;
                     }
                     if (batch.lines() > 0) {
                         delivery.deliver(batch);
@@ -207,13 +242,30 @@ public final class EventWriter {
          * sleep does too. Waking at every reconnect interval to look for a bridge would cost an
          * idle run's writer ~0.3 % of a CPU and send nothing.
          */
-        private void idle(long now, long lastResync, long idleSince, long nap) {
-            long untilDue = Math.min(SLEEP_NANOS, Math.max(0, lastResync + CLOCK_RESYNC_NANOS - now));
-            if (now - idleSince < SLEEP_AFTER_IDLE_NANOS) {
-                queue.napConsumer(Math.min(nap, untilDue));
+        private void idle(long now, long lastResync, long napsSince, long nap) {
+            long untilDue = untilResync(now, lastResync);
+            if (now - napsSince < SLEEP_AFTER_IDLE_NANOS) {
+                queue.parkConsumer(Math.min(nap, untilDue));
             } else {
-                queue.sleepConsumer(untilDue);
+                queue.parkConsumer(untilDue);
             }
+        }
+
+        private static long untilResync(long now, long lastResync) {
+            return Math.min(SLEEP_NANOS, Math.max(0, lastResync + CLOCK_RESYNC_NANOS - now));
+        }
+
+        /**
+         * How long until just after the trainer's next event is due by its rhythm; 0 when no
+         * rhythm is known, it is due already, or it is further off than {@link #LONGEST_DUE_PARK_NANOS}.
+         * (The clock's resync and delivery's idle work wait for the park's end.)
+         */
+        private long untilNextEventDue() {
+            if (rhythmMicros <= 0) {
+                return 0;
+            }
+            long untilMicros = lastTakenMicros + rhythmMicros + DUE_MARGIN_MICROS - clock.nowMicros();
+            return untilMicros <= 0 || untilMicros > LONGEST_DUE_PARK_NANOS / 1_000 ? 0 : untilMicros * 1_000;
         }
 
         /** Encodes the next batch: the ring first (every event in it is older than any in the overflow). */
@@ -222,10 +274,12 @@ public final class EventWriter {
             long start = queue.consumedIndex();
             if (available != start) {
                 long i = start;
+                noteBatchStart(queue.slotAt(i));
                 while (i < available && batch.size() < BATCH_BYTES) {
                     EventSlot slot = queue.slotAt(i);
                     problems.report(encoder.encode(slot));
                     lastTakenSeq = slot.seq;
+                    lastTakenMicros = slot.timestampMicros;
                     slot.clear();
                     i++;
                 }
@@ -236,13 +290,21 @@ public final class EventWriter {
                 return false;
             }
             int taken = queue.takeOverflow(overflowBatch);
+            if (taken > 0) {
+                noteBatchStart(overflowBatch[0]);
+            }
             for (int k = 0; k < taken; k++) {
                 EventSlot slot = overflowBatch[k];
                 overflowBatch[k] = null;
                 problems.report(encoder.encode(slot));
                 lastTakenSeq = slot.seq;
+                lastTakenMicros = slot.timestampMicros;
             }
             return taken > 0;
+        }
+
+        private void noteBatchStart(EventSlot first) {
+            batchGapMicros = lastTakenMicros == 0 ? 0 : first.timestampMicros - lastTakenMicros;
         }
 
         /** Whether work arrives within {@code nanos} of {@code from}, spinning. */

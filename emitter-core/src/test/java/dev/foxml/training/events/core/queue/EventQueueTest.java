@@ -264,21 +264,40 @@ class EventQueueTest {
     }
 
     @Test
-    void aPublishWakesADeeplySleepingConsumer() throws Exception {
+    void aPublishWakesAConsumerWhoseParkEndsBeyondTheBudget() throws Exception {
         EventQueue q = queue(8, 8, 20);
-        Thread consumer = parkedConsumer(q, c -> c.sleepConsumer(TimeUnit.HOURS.toNanos(1)));
+        Thread consumer = parkedConsumer(q, c -> c.parkConsumer(TimeUnit.HOURS.toNanos(1)));
         assertTrue(emit(q, "one"));
-        assertWoken(consumer, "an event published during the deep sleep wakes the consumer");
+        assertWoken(consumer, "an event published during a long sleep wakes the consumer");
+        assertEquals(1, q.emitWakeUps());
     }
 
     @Test
-    void aRingFillingUpWakesANappingConsumer() throws Exception {
+    void aParkEndingWithinTheBudgetCostsTheEmitsNoWakeUpOneEndingLaterCostsOne() {
         EventQueue q = queue(64, 8, 20);
-        Thread consumer = parkedConsumer(q, c -> c.napConsumer(TimeUnit.HOURS.toNanos(1)));
-        for (int i = 0; i < 64 / 16; i++) {
+        q.consumerParksUntil(clock.nowMicros() + EventQueue.WAKE_BUDGET_MICROS / 2);
+        for (int i = 0; i < 3; i++) {
             assertTrue(emit(q, "s" + i));
         }
-        assertWoken(consumer, "the ring at a sixteenth of its capacity wakes a napping consumer");
+        assertEquals(0, q.emitWakeUps(), "each event waits for the park's end, within the budget");
+        q.consumerParksUntil(clock.nowMicros() + 10 * EventQueue.WAKE_BUDGET_MICROS);
+        assertTrue(emit(q, "early"));
+        assertEquals(1, q.emitWakeUps(), "an event that would wait longer than the budget wakes the consumer");
+        q.consumerParksUntil(EventQueue.NOT_PARKED);
+        assertTrue(emit(q, "working"));
+        assertEquals(1, q.emitWakeUps(), "a working consumer finds the event itself");
+    }
+
+    @Test
+    void aRingFillingUpToASixteenthWakesTheConsumerWhateverItDoes() {
+        EventQueue q = queue(64, 8, 20);
+        q.consumerParksUntil(clock.nowMicros() + EventQueue.WAKE_BUDGET_MICROS / 2);
+        for (int i = 0; i < 64 / 16 - 1; i++) {
+            assertTrue(emit(q, "s" + i));
+        }
+        assertEquals(0, q.emitWakeUps());
+        assertTrue(emit(q, "a sixteenth"));
+        assertEquals(1, q.emitWakeUps(), "the ring at a sixteenth of its capacity wakes the consumer");
     }
 
     /**
@@ -287,32 +306,33 @@ class EventQueueTest {
      * exactly at the sixteenth, counted from what the consumer has taken.
      */
     @Test
-    void theWakeAtASixteenthCountsFromWhatTheConsumerHasTaken() throws Exception {
+    void theWakeAtASixteenthCountsFromWhatTheConsumerHasTaken() {
         EventQueue q = queue(64, 8, 20);
         for (int i = 0; i < 3; i++) {
             assertTrue(emit(q, "early" + i));
         }
         takeRing(q, new ArrayList<>());
-        Thread consumer = parkedConsumer(q, c -> c.napConsumer(TimeUnit.HOURS.toNanos(1)));
         for (int i = 0; i < 64 / 16 - 1; i++) {
             assertTrue(emit(q, "s" + i));
         }
-        consumer.join(50);
-        assertTrue(consumer.isAlive(), "three events since the consumer's last take: it naps on, no emit woke it");
+        assertEquals(0, q.emitWakeUps(), "three events since the consumer's last take: no wake-up");
         assertTrue(emit(q, "fourth"));
-        assertWoken(consumer, "the fourth event since the consumer's last take is a sixteenth of the ring");
+        assertEquals(1, q.emitWakeUps(), "the fourth event since the consumer's last take is a sixteenth of the ring");
     }
 
     @Test
-    void flushAndCloseWakeANappingConsumer() throws Exception {
-        EventQueue q = queue(8, 8, 20);
-        Thread napping = parkedConsumer(q, c -> c.napConsumer(TimeUnit.HOURS.toNanos(1)));
+    void flushAndCloseWakeAParkedConsumer() throws Exception {
+        EventQueue q = queue(64, 8, 20);
+        Thread flushed = parkedConsumer(q, c -> c.parkConsumer(TimeUnit.HOURS.toNanos(1)));
+        q.consumerParksUntil(clock.nowMicros() + EventQueue.WAKE_BUDGET_MICROS / 2);
         assertTrue(emit(q, "one"));
+        assertEquals(0, q.emitWakeUps(), "within the budget by what the emit was told: no wake-up");
         assertFalse(q.flush(TimeUnit.MILLISECONDS.toNanos(1)), "nothing delivers it in this test");
-        assertWoken(napping, "flush wakes a napping consumer");
+        assertWoken(flushed, "flush wakes the consumer");
         takeRing(q, new ArrayList<>());
-        Thread closing = parkedConsumer(q, c -> c.napConsumer(TimeUnit.HOURS.toNanos(1)));
+        Thread closing = parkedConsumer(q, c -> c.parkConsumer(TimeUnit.HOURS.toNanos(1)));
         q.close(TimeUnit.SECONDS.toNanos(30));
-        assertWoken(closing, "close wakes a napping consumer");
+        assertWoken(closing, "close wakes the consumer");
+        assertEquals(0, q.emitWakeUps(), "no emit paid for either");
     }
 }
