@@ -131,6 +131,11 @@ public abstract class EmitPacedCallerCost extends SocketEmitterState {
      */
     @TearDown(Level.Trial)
     public void printHarnessAllocation(BenchmarkParams params) {
+        if (wakeUpsAtMeasurement >= 0) {
+            System.out.printf("%n[wake-ups] %s, measured iterations: %d of %d emits paid a wake-up of the writer"
+                            + " (an unpark on the trainer's thread)%n", params.getBenchmark(),
+                    emitWakeUps(emitter) - wakeUpsAtMeasurement, emitter.stats().emitted() - emittedAtMeasurement);
+        }
         System.out.printf("%n[allocation] %s, measured iterations: %d calls allocated, at most %d B in one call"
                         + " (a full ring spills into the overflow, which allocates); JMH's sample buffer on the"
                         + " emitting threads %d B (whole %d B bucket arrays, left out of the emitting threads' figure)%n",
@@ -139,6 +144,22 @@ public abstract class EmitPacedCallerCost extends SocketEmitterState {
     }
 
     private boolean warmedUp;
+    private long wakeUpsAtMeasurement = -1;
+    private long emittedAtMeasurement;
+
+    /**
+     * How many emits paid an unpark of the writer so far: the queue's own count, read by
+     * reflection (the emitter does not publish it).
+     */
+    static long emitWakeUps(DefaultTrainingEventEmitter emitter) {
+        try {
+            java.lang.reflect.Field sink = DefaultTrainingEventEmitter.class.getDeclaredField("sink");
+            sink.setAccessible(true);
+            return ((dev.foxml.training.events.core.queue.EventQueue) sink.get(emitter)).emitWakeUps();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read the emitter's queue", e);
+        }
+    }
 
     /**
      * Before each iteration: publishes the trial's emitter and parameters to the trainer threads;
@@ -154,6 +175,10 @@ public abstract class EmitPacedCallerCost extends SocketEmitterState {
         currentPause = pauseNanos;
         currentSpinOnly = "spin".equals(waiting);
         currentWarmUp = iteration.getType() == IterationType.WARMUP;
+        if (!currentWarmUp && wakeUpsAtMeasurement < 0) {
+            wakeUpsAtMeasurement = emitWakeUps(emitter);
+            emittedAtMeasurement = emitter.stats().emitted();
+        }
         if (warmedUp) {
             return;
         }

@@ -53,17 +53,20 @@ public final class EventQueue extends EventSink {
      */
     private long consumedSeen;
     /**
-     * The consumer's progress on cache lines of its own: {@link #CONSUMED} (slots the consumer has
-     * encoded, free for reuse) and {@link #DELIVERED_SEQ} (the seq of the last event delivered or
-     * counted as lost). Written after every batch by the consumer, they would otherwise share a
-     * line with the fields every emit writes; an array's elements are laid out in order, so the
-     * elements around them keep other objects' fields off their line.
+     * The consumer's side, on cache lines of its own: {@link #CONSUMED} (slots the consumer has
+     * encoded, free for reuse), {@link #DELIVERED_SEQ} (the seq of the last event delivered or
+     * counted as lost) and {@link #STOP_REQUESTED} (1 once close asked the consumer to stop).
+     * Written after every batch by the consumer, or read by it at every turn, they would
+     * otherwise share a line with the fields every emit writes, and each paced emit would first
+     * fetch that line back from the consumer's CPU. An array's elements are laid out in order, so
+     * the elements around them keep other objects' fields off their line.
      */
-    private final AtomicLongArray consumerProgress = new AtomicLongArray(CONSUMER_PROGRESS_LENGTH);
+    private final AtomicLongArray consumerSide = new AtomicLongArray(CONSUMER_SIDE_LENGTH);
     private static final int CONSUMED = 8;
     private static final int DELIVERED_SEQ = 9;
-    /** 64 bytes of padding before {@link #CONSUMED} and 112 after {@link #DELIVERED_SEQ}. */
-    private static final int CONSUMER_PROGRESS_LENGTH = 24;
+    private static final int STOP_REQUESTED = 10;
+    /** 64 bytes of padding before {@link #CONSUMED} and 104 after {@link #STOP_REQUESTED}. */
+    private static final int CONSUMER_SIDE_LENGTH = 24;
     /** Claims waiting for room (guarded by the monitor; read without it by the consumer). */
     private volatile int roomWaiters;
     /** Guarded by the monitor: events claimed while the ring was full, in emit order. */
@@ -87,7 +90,6 @@ public final class EventQueue extends EventSink {
      * an event that finds the consumer parked (plus the timer's slack, ~50 µs on Linux).
      */
     public static final long WAKE_BUDGET_MICROS = 300;
-    private volatile boolean stopRequested;
     private final Object flushMonitor = new Object();
     private final AtomicLong emitWakeUps = new AtomicLong();
     private final AtomicInteger flushWaiters = new AtomicInteger();
@@ -282,11 +284,11 @@ public final class EventQueue extends EventSink {
     }
 
     private long consumed() {
-        return consumerProgress.get(CONSUMED);
+        return consumerSide.get(CONSUMED);
     }
 
     private long delivered() {
-        return consumerProgress.get(DELIVERED_SEQ);
+        return consumerSide.get(DELIVERED_SEQ);
     }
 
     /**
@@ -314,7 +316,7 @@ public final class EventQueue extends EventSink {
      * @param index the new {@link #consumedIndex()}
      */
     public void consumedUpTo(long index) {
-        consumerProgress.set(CONSUMED, index);
+        consumerSide.set(CONSUMED, index);
         if (roomWaiters > 0) {
             synchronized (this) {
                 notifyAll();
@@ -358,7 +360,7 @@ public final class EventQueue extends EventSink {
      * @return whether it has
      */
     public boolean hasWork() {
-        return published != consumed() || overflowSize > 0 || stopRequested;
+        return published != consumed() || overflowSize > 0 || stopRequested();
     }
 
     /**
@@ -367,7 +369,7 @@ public final class EventQueue extends EventSink {
      * @return whether it did
      */
     public boolean stopRequested() {
-        return stopRequested;
+        return consumerSide.get(STOP_REQUESTED) != 0;
     }
 
     /**
@@ -378,9 +380,11 @@ public final class EventQueue extends EventSink {
      * sleep costs the one emit that ends it an unpark.
      *
      * @param nanos how long at most
+     * @param nowMicros the clock's reading now, by the consumer's own reference to it (reading
+     *     this queue's would share a cache line with the fields every emit writes)
      */
-    public void parkConsumer(long nanos) {
-        consumerParksUntil(clock.nowMicros() + nanos / 1_000);
+    public void parkConsumer(long nanos, long nowMicros) {
+        consumerParksUntil(nowMicros + nanos / 1_000);
         // Read after the volatile write above: an event published before it is seen here, one
         // published after it sees when the park ends.
         if (!hasWork()) {
@@ -405,7 +409,7 @@ public final class EventQueue extends EventSink {
      * @param seq the seq of the last event of the batch
      */
     public void markDelivered(long seq) {
-        consumerProgress.set(DELIVERED_SEQ, seq);
+        consumerSide.set(DELIVERED_SEQ, seq);
         if (flushWaiters.get() > 0) {
             synchronized (flushMonitor) {
                 flushMonitor.notifyAll();
@@ -462,7 +466,7 @@ public final class EventQueue extends EventSink {
      */
     @Override
     public void close(long timeoutNanos) {
-        stopRequested = true;
+        consumerSide.set(STOP_REQUESTED, 1);
         Thread writer = consumer;
         if (writer == null) {
             return;

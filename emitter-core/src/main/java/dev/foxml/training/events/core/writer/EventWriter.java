@@ -203,7 +203,7 @@ public final class EventWriter {
                             if (untilDue > nextNap) {
                                 // One park through the next event's due time instead of a nap
                                 // every few hundred µs until it comes; the naps begin after it.
-                                queue.parkConsumer(untilDue);
+                                queue.parkConsumer(untilDue, clock.nowMicros());
                                 napsSince = System.nanoTime();
                                 continue;
                             }
@@ -245,9 +245,9 @@ public final class EventWriter {
         private void idle(long now, long lastResync, long napsSince, long nap) {
             long untilDue = untilResync(now, lastResync);
             if (now - napsSince < SLEEP_AFTER_IDLE_NANOS) {
-                queue.parkConsumer(Math.min(nap, untilDue));
+                queue.parkConsumer(Math.min(nap, untilDue), clock.nowMicros());
             } else {
-                queue.parkConsumer(untilDue);
+                queue.parkConsumer(untilDue, clock.nowMicros());
             }
         }
 

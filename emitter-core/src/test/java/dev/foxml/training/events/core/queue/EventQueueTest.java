@@ -266,7 +266,7 @@ class EventQueueTest {
     @Test
     void aPublishWakesAConsumerWhoseParkEndsBeyondTheBudget() throws Exception {
         EventQueue q = queue(8, 8, 20);
-        Thread consumer = parkedConsumer(q, c -> c.parkConsumer(TimeUnit.HOURS.toNanos(1)));
+        Thread consumer = parkedConsumer(q, c -> c.parkConsumer(TimeUnit.HOURS.toNanos(1), clock.nowMicros()));
         assertTrue(emit(q, "one"));
         assertWoken(consumer, "an event published during a long sleep wakes the consumer");
         assertEquals(1, q.emitWakeUps());
@@ -323,14 +323,14 @@ class EventQueueTest {
     @Test
     void flushAndCloseWakeAParkedConsumer() throws Exception {
         EventQueue q = queue(64, 8, 20);
-        Thread flushed = parkedConsumer(q, c -> c.parkConsumer(TimeUnit.HOURS.toNanos(1)));
+        Thread flushed = parkedConsumer(q, c -> c.parkConsumer(TimeUnit.HOURS.toNanos(1), clock.nowMicros()));
         q.consumerParksUntil(clock.nowMicros() + EventQueue.WAKE_BUDGET_MICROS / 2);
         assertTrue(emit(q, "one"));
         assertEquals(0, q.emitWakeUps(), "within the budget by what the emit was told: no wake-up");
         assertFalse(q.flush(TimeUnit.MILLISECONDS.toNanos(1)), "nothing delivers it in this test");
         assertWoken(flushed, "flush wakes the consumer");
         takeRing(q, new ArrayList<>());
-        Thread closing = parkedConsumer(q, c -> c.parkConsumer(TimeUnit.HOURS.toNanos(1)));
+        Thread closing = parkedConsumer(q, c -> c.parkConsumer(TimeUnit.HOURS.toNanos(1), clock.nowMicros()));
         q.close(TimeUnit.SECONDS.toNanos(30));
         assertWoken(closing, "close wakes the consumer");
         assertEquals(0, q.emitWakeUps(), "no emit paid for either");
