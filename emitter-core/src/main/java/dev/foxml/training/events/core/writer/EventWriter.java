@@ -147,10 +147,15 @@ public final class EventWriter {
         /** From the emit time of the previous batch's last event to this batch's first (0 for the first batch). */
         private long batchGapMicros;
         /**
-         * The trainer's rhythm: the gap before the first batch after the last idle stretch, i.e.
-         * from one event to the next when the trainer emits one at a time.
+         * The gaps before the last few batches that ended an idle stretch (from one event to the
+         * next when the trainer emits one at a time), in a circle. The trainer's rhythm is the
+         * shortest of them: one long gap (a slow step, a pause) does not make the writer expect
+         * the next event late, and several threads emitting on their own, or a trainer without a
+         * rhythm, give short gaps among long ones, so the writer naps instead (an emit that comes
+         * earlier than expected by more than the wake budget pays a wake-up).
          */
-        private long rhythmMicros;
+        private final long[] recentGapsMicros = new long[4];
+        private int nextGap;
 
         Worker(EventQueue queue, EventEncoder encoder, BatchBuffer batch, Delivery delivery, MicrosClock clock,
                Counters counters, RateLimitedLog log) {
@@ -215,7 +220,8 @@ public final class EventWriter {
                     if (idle) {
                         idle = false;
                         lastIdleStretch = System.nanoTime() - idleSince;
-                        rhythmMicros = batchGapMicros;
+                        recentGapsMicros[nextGap] = batchGapMicros;
+                        nextGap = (nextGap + 1) % recentGapsMicros.length;
                     }
                     if (batch.lines() > 0) {
                         delivery.deliver(batch);
@@ -261,6 +267,10 @@ public final class EventWriter {
          * (The clock's resync and delivery's idle work wait for the park's end.)
          */
         private long untilNextEventDue() {
+            long rhythmMicros = Long.MAX_VALUE;
+            for (long gap : recentGapsMicros) {
+                rhythmMicros = Math.min(rhythmMicros, gap);
+            }
             if (rhythmMicros <= 0) {
                 return 0;
             }
