@@ -57,6 +57,7 @@ final class EmitterAssembly {
         if (config.synchronous()) {
             return new SyncWriter(encoderFor, delivery, clock, counters, log);
         }
+        requireJacksonCore();
         EventQueue queue = new EventQueue(config.queueCapacity(), config.overflowCapacity(),
                 config.maxEmitBlock().toNanos(), counters, log, clock);
         EventWriter.start(queue, encoderFor, delivery, clock, counters, log);
@@ -74,6 +75,23 @@ final class EmitterAssembly {
                     + " none): events reach the socket " + config.socketPath() + " while a bridge listens there,"
                     + " and are dropped (counted in stats().droppedUnwritable()) while none does; create the"
                     + " directory or choose another event file (" + EmitterSetting.FILE.environmentVariable() + ")");
+        }
+    }
+
+    /**
+     * The writer makes its encoder on its own thread (see {@code EventWriter}), so that init does
+     * not wait for jackson-core to load. Without jackson-core on the class path at all, the
+     * emitter still fails here, as it did when the encoder was made here ({@code TrainingEvents.init}
+     * then warns and discards events), rather than start a writer that can encode nothing. Looking
+     * the class up does not initialise it.
+     */
+    private static void requireJacksonCore() {
+        try {
+            Class.forName("com.fasterxml.jackson.core.JsonFactory", false, EmitterAssembly.class.getClassLoader());
+        } catch (ClassNotFoundException missing) {
+            NoClassDefFoundError error = new NoClassDefFoundError("com/fasterxml/jackson/core/JsonFactory");
+            error.initCause(missing);
+            throw error;
         }
     }
 
