@@ -3,6 +3,7 @@ package dev.foxml.training.events.core;
 import dev.foxml.training.events.core.config.EmitterConfig;
 import dev.foxml.training.events.core.delivery.BatchBuffer;
 import dev.foxml.training.events.core.delivery.Delivery;
+import dev.foxml.training.events.core.delivery.DeliveryMadeAtFirstUse;
 import dev.foxml.training.events.core.delivery.FailoverDelivery;
 import dev.foxml.training.events.core.delivery.SocketConnector;
 import dev.foxml.training.events.core.delivery.SocketTransport;
@@ -31,13 +32,16 @@ final class EmitterAssembly {
     }
 
     /**
-     * Every emitter's delivery but tests': a class of its own, not {@code FailoverDelivery::forConfig},
-     * since a method reference costs {@code TrainingEvents.init} a class spun at run time.
+     * Every emitter's delivery but tests': in asynchronous mode made by the writer thread at its
+     * first use (see {@link DeliveryMadeAtFirstUse}); in synchronous mode now,
+     * as the emitting threads share it. A class of its own, not a method reference: that would
+     * cost {@code TrainingEvents.init} a class spun at run time.
      */
     static final DeliveryOpener FAILOVER = new DeliveryOpener() {
         @Override
         public Delivery open(EmitterConfig config, Counters counters, RateLimitedLog deliveryLog) {
-            return FailoverDelivery.forConfig(config, counters, deliveryLog);
+            return config.synchronous() ? FailoverDelivery.forConfig(config, counters, deliveryLog)
+                    : DeliveryMadeAtFirstUse.forConfig(config, counters, deliveryLog);
         }
     };
 

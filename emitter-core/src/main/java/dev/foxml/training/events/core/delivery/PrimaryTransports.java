@@ -31,6 +31,17 @@ final class PrimaryTransports {
      * @throws IllegalArgumentException when a provider finds its own settings unusable
      */
     static Transport forConfig(EmitterConfig config, RateLimitedLog log) {
+        Transport fromProvider = fromProviders(config, log);
+        return fromProvider != null ? fromProvider : socket(config);
+    }
+
+    /**
+     * The primary a transport provider supplies for {@code config}, not yet opened; null when
+     * none does (the bridge's socket is the primary then).
+     *
+     * @throws IllegalArgumentException when a provider finds its own settings unusable
+     */
+    static Transport fromProviders(EmitterConfig config, RateLimitedLog log) {
         Iterator<TransportProvider> providers = ServiceLoader.load(TransportProvider.class,
                 PrimaryTransports.class.getClassLoader()).iterator();
         Map<String, String> settings = null;
@@ -56,7 +67,7 @@ final class PrimaryTransports {
                 return primary;
             }
         }
-        return socket(config);
+        return null;
     }
 
     /** The bridge's socket; the replay of recent lines only when the file does not get every line anyway. */
