@@ -1,5 +1,7 @@
 package dev.foxml.training.events.core.delivery;
 
+import dev.foxml.training.events.core.support.LogOutput;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,10 +19,21 @@ import java.util.List;
  * <p>Runs when a file is opened or a socket connected, never per write.
  */
 public final class OwnerCheck {
-    /** The uid could not be found: ownership checks are skipped (warned once per emitter). */
+    /** The uid could not be found: ownership checks are skipped (warned once per process). */
     static final long UNKNOWN = -1;
 
+    /**
+     * Found when a socket or file is first checked, on the thread that opens it (the writer
+     * thread in asynchronous mode), not when the emitter is built: it reads a file.
+     */
     private static final long OWN_UID = findOwnUid();
+
+    static {
+        if (OWN_UID == UNKNOWN) { // once per process, as the uid does not change
+            LogOutput.warn(LogOutput.PLATFORM, "cannot tell which user this process runs as: a socket or event"
+                    + " file of another user in a shared directory is not refused");
+        }
+    }
 
     private OwnerCheck() {
     }

@@ -46,17 +46,12 @@ public abstract class SocketConnector {
     /** Which implementation this is, for diagnostics. */
     public abstract String name();
 
-    /** Whether the uid warning was logged: once per process, as the uid does not change. */
-    private static final java.util.concurrent.atomic.AtomicBoolean UID_WARNED =
-            new java.util.concurrent.atomic.AtomicBoolean();
-
     /**
      * The junixsocket connector when its native library is usable, else the JDK one, chosen at
      * the connector's first use: loading the library takes ~150 ms, which belongs on the thread
      * that first connects (the writer thread in asynchronous mode), not on the one building the
      * emitter. The first choice in a process tries junixsocket (its library loads at most once per
-     * process) and logs why it cannot be used, once, in one line. Finding this process's uid (for
-     * the owner checks) waits for the first use too: it reads {@code /proc/self/status}.
+     * process) and logs why it cannot be used, once, in one line.
      */
     static SocketConnector best() {
         return new ChosenAtFirstUse();
@@ -81,10 +76,6 @@ public abstract class SocketConnector {
         private SocketConnector chosen() {
             SocketConnector c = chosen;
             if (c == null) {
-                if (OwnerCheck.ownUid() == OwnerCheck.UNKNOWN && UID_WARNED.compareAndSet(false, true)) {
-                    LogOutput.warn(LogOutput.PLATFORM, "cannot tell which user this process runs as: a socket or"
-                            + " event file of another user in a shared directory is not refused");
-                }
                 c = choose();
                 chosen = c;
             }

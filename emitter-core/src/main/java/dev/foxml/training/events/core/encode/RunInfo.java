@@ -30,6 +30,8 @@ public final class RunInfo {
     final Object[] paramValues;
     /** What converting the values found ({@link ArgumentProblems} bits): a toString that threw, a NaN. */
     final int paramProblems;
+    /** Looked up by whichever thread encodes a run_start first; two lookups would find the same. */
+    private volatile ProcessFacts process;
 
     public RunInfo(long startMicros, Map<String, String> tags) {
         this(startMicros, tags, null, EmitterIds.random());
@@ -73,20 +75,12 @@ public final class RunInfo {
         this.paramProblems = problems;
     }
 
-    /**
-     * A hyperparameter as the wire carries it: booleans and strings as they are, integral numbers
-     * as Long (a BigInteger beyond 64 bits as Double), other numbers as Double, anything else as
-     * its {@code String.valueOf}.
-     */
     /** This process's id, host name and JVM version, looked up once (see the class comment). */
     static final class ProcessFacts {
         final long pid = ProcessHandle.current().pid();
         final String host = hostName();
         final String jvmVersion = Runtime.version().toString();
     }
-
-    /** Written by whichever thread encodes a run_start first; two lookups would find the same. */
-    private volatile ProcessFacts process;
 
     ProcessFacts process() {
         ProcessFacts p = process;
@@ -131,6 +125,11 @@ public final class RunInfo {
         return problems;
     }
 
+    /**
+     * A hyperparameter as the wire carries it: booleans and strings as they are, integral numbers
+     * as Long (a BigInteger beyond 64 bits as Double), other numbers as Double, anything else as
+     * its {@code String.valueOf}.
+     */
     static Object paramValue(Object v) {
         if (v == null || v instanceof Boolean || v instanceof String) {
             return v;
