@@ -1,7 +1,6 @@
 package dev.foxml.training.events.core;
 
 import dev.foxml.training.events.core.config.EmitterConfig;
-import dev.foxml.training.events.core.delivery.FailoverDelivery;
 import dev.foxml.training.events.core.encode.ArgumentProblems;
 import dev.foxml.training.events.core.queue.EventSink;
 import dev.foxml.training.events.core.queue.EventSlot;
@@ -80,7 +79,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
     }
 
     DefaultTrainingEventEmitter(EmitterConfig config) {
-        this(config, FailoverDelivery::forConfig);
+        this(config, EmitterAssembly.FAILOVER);
     }
 
     DefaultTrainingEventEmitter(EmitterConfig config, EmitterAssembly.DeliveryOpener opener) {
@@ -91,7 +90,7 @@ public final class DefaultTrainingEventEmitter implements TrainingEventEmitter {
         this.emitterId = EmitterIds.random();
         this.sink = EmitterAssembly.sink(config, emitterId, opener, counters, log);
         this.shutdownHook = config.shutdownHook()
-                ? ShutdownHook.add(this::close, sink, config.closeTimeout().toNanos()) : null;
+                ? ShutdownHook.add(this, sink, config.closeTimeout().toNanos()) : null;
         if (config.runStartEvent()) {
             sink.emitOwnEvent(EventType.RUN_START);
         }

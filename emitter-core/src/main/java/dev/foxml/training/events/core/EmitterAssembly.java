@@ -3,6 +3,8 @@ package dev.foxml.training.events.core;
 import dev.foxml.training.events.core.config.EmitterConfig;
 import dev.foxml.training.events.core.delivery.BatchBuffer;
 import dev.foxml.training.events.core.delivery.Delivery;
+import dev.foxml.training.events.core.delivery.DeliveryMadeAtFirstUse;
+import dev.foxml.training.events.core.delivery.FailoverDelivery;
 import dev.foxml.training.events.core.delivery.SocketConnector;
 import dev.foxml.training.events.core.delivery.SocketTransport;
 import dev.foxml.training.events.core.encode.ArgumentProblems;
@@ -29,6 +31,20 @@ final class EmitterAssembly {
         Delivery open(EmitterConfig config, Counters counters, RateLimitedLog deliveryLog);
     }
 
+    /**
+     * Every emitter's delivery but tests': in asynchronous mode made by the writer thread at its
+     * first use (see {@link DeliveryMadeAtFirstUse}); in synchronous mode now,
+     * as the emitting threads share it. A class of its own, not a method reference: that would
+     * cost {@code TrainingEvents.init} a class spun at run time.
+     */
+    static final DeliveryOpener FAILOVER = new DeliveryOpener() {
+        @Override
+        public Delivery open(EmitterConfig config, Counters counters, RateLimitedLog deliveryLog) {
+            return config.synchronous() ? FailoverDelivery.forConfig(config, counters, deliveryLog)
+                    : DeliveryMadeAtFirstUse.forConfig(config, counters, deliveryLog);
+        }
+    };
+
     private EmitterAssembly() {
     }
 
@@ -40,12 +56,12 @@ final class EmitterAssembly {
         Delivery delivery = opener.open(config, counters, deliveryLog);
         MicrosClock clock = new MicrosClock();
         RunInfo runInfo = new RunInfo(clock.nowMicros(), config.tags(), config.params(), emitterId);
-        Function<BatchBuffer, EventEncoder> encoderFor =
-                batch -> new EventEncoder(config.runId(), config.worker(), runInfo, config.maxStringChars(), batch);
-        warnIfRunIdentityHasProblems(config, encoderFor.apply(new BatchBuffer(16)), counters, log);
+        Function<BatchBuffer, EventEncoder> encoderFor = new EncoderFor(config, runInfo);
+        warnIfRunIdentityHasProblems(config, runInfo, counters, log);
         if (config.synchronous()) {
             return new SyncWriter(encoderFor, delivery, clock, counters, log);
         }
+        requireJacksonCore();
         EventQueue queue = new EventQueue(config.queueCapacity(), config.overflowCapacity(),
                 config.maxEmitBlock().toNanos(), counters, log, clock);
         EventWriter.start(queue, encoderFor, delivery, clock, counters, log);
@@ -66,17 +82,53 @@ final class EmitterAssembly {
         }
     }
 
-    private static void warnIfRunIdentityHasProblems(EmitterConfig config, EventEncoder encoder, Counters counters,
+    /**
+     * The writer makes its encoder on its own thread (see {@code EventWriter}), so that init does
+     * not wait for jackson-core to load. Without jackson-core on the class path at all, the
+     * emitter still fails here, as it did when the encoder was made here ({@code TrainingEvents.init}
+     * then warns and discards events), rather than start a writer that can encode nothing. Looking
+     * the class up does not initialise it.
+     */
+    private static void requireJacksonCore() {
+        try {
+            Class.forName("com.fasterxml.jackson.core.JsonFactory", false, EmitterAssembly.class.getClassLoader());
+        } catch (ClassNotFoundException missing) {
+            NoClassDefFoundError error = new NoClassDefFoundError("com/fasterxml/jackson/core/JsonFactory");
+            error.initCause(missing);
+            throw error;
+        }
+    }
+
+    private static void warnIfRunIdentityHasProblems(EmitterConfig config, RunInfo runInfo, Counters counters,
                                                      RateLimitedLog log) {
         int problems = ArgumentProblems.required(config.runId(), config.maxStringChars())
                 | ArgumentProblems.characters(config.runId())
                 | (config.worker() == null ? 0 : ArgumentProblems.required(config.worker(), config.maxStringChars())
                         | ArgumentProblems.characters(config.worker()))
-                | encoder.tagProblems() | encoder.paramProblems();
+                | runInfo.problems(config.maxStringChars());
         if (problems != 0) {
             counters.invalidArguments.incrementAndGet();
             log.warn("run-id", "the run id, worker id, tags or params have problems ("
                     + ArgumentProblems.describe(problems) + "); they are written escaped, repaired or cut");
+        }
+    }
+
+    /**
+     * Makes the encoder of a writer. A class of its own rather than a lambda: a lambda costs
+     * {@code TrainingEvents.init} a class spun at run time.
+     */
+    private static final class EncoderFor implements Function<BatchBuffer, EventEncoder> {
+        private final EmitterConfig config;
+        private final RunInfo runInfo;
+
+        EncoderFor(EmitterConfig config, RunInfo runInfo) {
+            this.config = config;
+            this.runInfo = runInfo;
+        }
+
+        @Override
+        public EventEncoder apply(BatchBuffer batch) {
+            return new EventEncoder(config.runId(), config.worker(), runInfo, config.maxStringChars(), batch);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.foxml.training.events.core;
 
+import dev.foxml.training.events.TrainingEventEmitter;
 import dev.foxml.training.events.core.queue.EventSink;
 import dev.foxml.training.events.core.support.Uninterruptibly;
 
@@ -22,21 +23,25 @@ final class ShutdownHook implements Runnable {
     static final long SHUTDOWN_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final long SHUTDOWN_GRACE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    private final Runnable close;
+    private final TrainingEventEmitter emitter;
     private final EventSink sink;
     private final long closeTimeoutNanos;
     private final Thread thread;
 
-    private ShutdownHook(Runnable close, EventSink sink, long closeTimeoutNanos) {
-        this.close = close;
+    private ShutdownHook(TrainingEventEmitter emitter, EventSink sink, long closeTimeoutNanos) {
+        this.emitter = emitter;
         this.sink = sink;
         this.closeTimeoutNanos = closeTimeoutNanos;
         this.thread = new Thread(this, "foxml-training-events-shutdown");
     }
 
-    /** Registers a hook that runs {@code close}; null when the JVM is already shutting down. */
-    static ShutdownHook add(Runnable close, EventSink sink, long closeTimeoutNanos) {
-        ShutdownHook hook = new ShutdownHook(close, sink, closeTimeoutNanos);
+    /**
+     * Registers a hook that closes {@code emitter}; null when the JVM is already shutting down.
+     * It takes the emitter rather than a {@code Runnable} such as {@code emitter::close}: a method
+     * reference would cost {@code TrainingEvents.init} a class spun at run time.
+     */
+    static ShutdownHook add(TrainingEventEmitter emitter, EventSink sink, long closeTimeoutNanos) {
+        ShutdownHook hook = new ShutdownHook(emitter, sink, closeTimeoutNanos);
         try {
             Runtime.getRuntime().addShutdownHook(hook.thread);
             return hook;
@@ -53,7 +58,7 @@ final class ShutdownHook implements Runnable {
                 Uninterruptibly.parkNanos(this, SHUTDOWN_GRACE_POLL_NANOS);
             }
         }
-        close.run();
+        emitter.close();
     }
 
     /** Unregisters the hook, unless it is the one running (it will find the emitter closed). */

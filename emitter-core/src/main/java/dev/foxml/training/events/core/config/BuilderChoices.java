@@ -53,21 +53,31 @@ public record BuilderChoices(String runId, Path socketPath, Path filePath, Boole
      */
     public EmitterConfig resolve(ConfigResolver settings) {
         ConfigValidation.runIdPresent(runId, strict);
-        Value<Path> socket = settings.resolve(EmitterSetting.SOCKET, socketPath, "socketPath(...)", ConfigValidation::path);
+        // Each setting spelled out, not through a generic resolve(setting, value, parser): method
+        // references here cost TrainingEvents.init milliseconds each (a class spun per reference
+        // at its first use, in a JVM that may not have used a lambda yet).
+        Value<Path> socket = socketPath != null
+                ? settings.fromBuilder(EmitterSetting.SOCKET, socketPath, "socketPath(...)")
+                : ConfigValidation.path(settings.text(EmitterSetting.SOCKET));
         ConfigValidation.socketPath(socket);
-        Value<Path> file = settings.resolve(EmitterSetting.FILE, filePath, "filePath(...)", ConfigValidation::path);
+        Value<Path> file = filePath != null
+                ? settings.fromBuilder(EmitterSetting.FILE, filePath, "filePath(...)")
+                : ConfigValidation.path(settings.text(EmitterSetting.FILE));
         ConfigValidation.filePath(file);
         ConfigValidation.deliverable(socket, file);
         ConfigValidation.Mode mode = ConfigValidation.mode(settings.text(EmitterSetting.MODE));
         ConfigValidation.limits(this);
         ConfigValidation.runIdStrict(runId, strict, maxStringChars);
-        String workerId = ConfigValidation.worker(settings.resolve(EmitterSetting.WORKER, worker, "worker(...)",
-                Value::value));
-        Map<String, String> tagMap = ConfigValidation.checkTags(settings.resolve(EmitterSetting.TAGS, tags, "tags(...)",
-                ConfigValidation::tags));
+        String workerId = ConfigValidation.worker(worker != null
+                ? settings.fromBuilder(EmitterSetting.WORKER, worker, "worker(...)")
+                : settings.text(EmitterSetting.WORKER));
+        Map<String, String> tagMap = ConfigValidation.checkTags(tags != null
+                ? settings.fromBuilder(EmitterSetting.TAGS, tags, "tags(...)")
+                : ConfigValidation.tags(settings.text(EmitterSetting.TAGS)));
         ConfigValidation.params(params);
-        Duration heartbeat = ConfigValidation.heartbeat(settings.resolve(EmitterSetting.HEARTBEAT_SECONDS,
-                heartbeatInterval, "heartbeat(...)", ConfigValidation::heartbeatSeconds));
+        Duration heartbeat = ConfigValidation.heartbeat(heartbeatInterval != null
+                ? settings.fromBuilder(EmitterSetting.HEARTBEAT_SECONDS, heartbeatInterval, "heartbeat(...)")
+                : ConfigValidation.heartbeatSeconds(settings.text(EmitterSetting.HEARTBEAT_SECONDS)));
         return new EmitterConfig(runId, socket.value(), file.value(),
                 synchronous != null ? synchronous : mode.synchronous(), journal != null ? journal : mode.journal(),
                 Integer.highestOneBit(queueCapacity - 1) << 1, overflowCapacity, maxEmitBlock, writeTimeout,

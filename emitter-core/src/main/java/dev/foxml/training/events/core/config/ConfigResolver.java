@@ -3,6 +3,7 @@ package dev.foxml.training.events.core.config;
 import dev.foxml.training.events.core.EmitterSetting;
 
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -189,6 +190,17 @@ public final class ConfigResolver {
         }
 
         /**
+         * The same setting, from the same origin, with the value its text was parsed into.
+         *
+         * @param parsedValue what the text means, e.g. a {@code Path}; {@code null} when unset
+         * @param <R> the parsed value's type
+         * @return the parsed value and this value's origin
+         */
+        public <R> Value<R> parsed(R parsedValue) {
+            return new Value<>(key, parsedValue, origin, builderMethod);
+        }
+
+        /**
          * Returns the setting, its value (masked when secret) and its origin, e.g.
          * {@code foxml.training.event.heartbeat.seconds="abc" (from $FOXML_TRAINING_EVENT_HEARTBEAT_SECONDS)}.
          *
@@ -249,24 +261,19 @@ public final class ConfigResolver {
     }
 
     /**
-     * Returns one setting as its builder method gave it, else parsed from its {@link #text(EmitterSetting) text}.
+     * Returns one setting as its builder method gave it; when that method was not called, the
+     * caller parses the setting's {@link #text(EmitterSetting) text} instead (see
+     * {@link Value#parsed(Object)}).
      *
      * @param setting the setting
-     * @param builderValue what the builder's own method for it was given, or {@code null}
+     * @param builderValue what the builder's own method for it was given, not {@code null}
      * @param builderMethod that method, as messages name it, e.g. {@code socketPath(...)}
-     * @param parse from the text (with its origin, for messages) to the value; may throw
-     *     {@link IllegalArgumentException}
      * @param <T> the value's type
-     * @return the value and its origin
+     * @return the value, from the builder
      */
-    public <T> Value<T> resolve(EmitterSetting setting, T builderValue, String builderMethod,
-                                Function<Value<String>, T> parse) {
-        if (builderValue != null) {
-            return new Value<>(setting.key(), builderValue, Origin.BUILDER, builderMethod);
-        }
-        Value<String> text = text(setting);
-        return new Value<>(text.key(), text.value() == null ? null : parse.apply(text), text.origin(),
-                text.builderMethod());
+    public <T> Value<T> fromBuilder(EmitterSetting setting, T builderValue, String builderMethod) {
+        return new Value<>(setting.key(), Objects.requireNonNull(builderValue, "builderValue"), Origin.BUILDER,
+                builderMethod);
     }
 
     /**
@@ -306,12 +313,18 @@ public final class ConfigResolver {
                 }
             }
         }
-        builderSettings.forEach((key, value) -> {
-            if (isOther(key)) {
-                found.put(key, value);
+        for (Map.Entry<String, String> given : builderSettings.entrySet()) {
+            if (isOther(given.getKey())) {
+                found.put(given.getKey(), given.getValue());
             }
-        });
-        found.values().removeIf(Objects::isNull);
+        }
+        // Loops rather than forEach/removeIf lambdas: this runs in TrainingEvents.init, where each
+        // lambda's first use costs a class spun at run time (see BuilderChoices.resolve).
+        for (Iterator<String> values = found.values().iterator(); values.hasNext(); ) {
+            if (values.next() == null) {
+                values.remove();
+            }
+        }
         return Collections.unmodifiableMap(found);
     }
 

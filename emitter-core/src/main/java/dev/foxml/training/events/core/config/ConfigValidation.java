@@ -89,11 +89,11 @@ public final class ConfigValidation {
      * The default is taken as it is.
      *
      * @param text the text and its origin
-     * @return the path, not yet checked as a socket or file path
+     * @return the path with the text's origin, not yet checked as a socket or file path
      */
-    static Path path(Value<String> text) {
+    static Value<Path> path(Value<String> text) {
         if (!text.isSet()) {
-            return Path.of(text.value());
+            return text.parsed(Path.of(text.value()));
         }
         String value = text.value();
         if (value.isBlank()) {
@@ -103,7 +103,7 @@ public final class ConfigValidation {
         }
         checkPathText(value, text.where());
         try {
-            return Path.of(value);
+            return text.parsed(Path.of(value));
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException(text.where() + " is not a usable path (" + e.getReason()
                     + "): set it to an absolute path");
@@ -272,12 +272,15 @@ public final class ConfigValidation {
      * Parses tags written as {@code key=value} pairs separated by commas; blank text is no tags.
      *
      * @param text the tags' text and origin
-     * @return key to value in the written order
+     * @return key to value in the written order, with the text's origin; {@code null} when unset
      */
-    static Map<String, String> tags(Value<String> text) {
+    static Value<Map<String, String>> tags(Value<String> text) {
+        if (text.value() == null) {
+            return text.parsed(null);
+        }
         Map<String, String> parsed = new LinkedHashMap<>();
         if (text.value().isBlank()) {
-            return parsed;
+            return text.parsed(parsed);
         }
         for (String pair : text.value().split(",")) {
             int eq = pair.indexOf('=');
@@ -287,7 +290,7 @@ public final class ConfigValidation {
             }
             parsed.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
         }
-        return parsed;
+        return text.parsed(parsed);
     }
 
     /**
@@ -333,10 +336,13 @@ public final class ConfigValidation {
      * Parses the heartbeat's text: seconds, a finite number from 1 to 86 400.
      *
      * @param text the text and its origin
-     * @return the interval
+     * @return the interval with the text's origin; {@code null} when unset
      */
-    static Duration heartbeatSeconds(Value<String> text) {
+    static Value<Duration> heartbeatSeconds(Value<String> text) {
         String value = text.value();
+        if (value == null) {
+            return text.parsed(null);
+        }
         String fix = ": give the heartbeat interval in seconds, from 1 to " + MAX_HEARTBEAT.getSeconds()
                 + " (24 hours), e.g. 30; or unset it to leave the heartbeat off";
         double seconds;
@@ -352,7 +358,7 @@ public final class ConfigValidation {
                     : ", more than 24 hours";
             throw new IllegalArgumentException(text.where() + " is " + Quoting.quoted(value) + what + fix);
         }
-        return Duration.ofMillis(Math.round(seconds * 1000));
+        return text.parsed(Duration.ofMillis(Math.round(seconds * 1000)));
     }
 
     /**
@@ -390,7 +396,10 @@ public final class ConfigValidation {
         String stripped = value.strip();
         boolean leading = !value.isEmpty() && Quoting.isBlank(value.charAt(0));
         boolean trailing = !value.isEmpty() && Quoting.isBlank(value.charAt(value.length() - 1));
-        boolean control = stripped.chars().anyMatch(c -> Quoting.isControl((char) c));
+        // A loop, not chars().anyMatch(...): a stream and its lambda cost milliseconds the first
+        // time, and this runs in TrainingEvents.init whenever a path is configured.
+        int firstControl = firstControl(stripped);
+        boolean control = firstControl >= 0;
         if (leading || trailing) {
             String first = Quoting.describe(value.charAt(0));
             String last = Quoting.describe(value.charAt(value.length() - 1));
@@ -401,11 +410,20 @@ public final class ConfigValidation {
                             : "; remove it: set it to " + Quoting.quoted(stripped)));
         }
         if (control) {
-            char c = (char) stripped.chars().filter(ch -> Quoting.isControl((char) ch)).findFirst().getAsInt();
+            char c = stripped.charAt(firstControl);
             throw new IllegalArgumentException(where + " is " + Quoting.quoted(value) + ": it contains "
                     + Quoting.describe(c) + ", so it is not a usable path; set it to an absolute path"
                     + " without control characters");
         }
+    }
+
+    private static int firstControl(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Quoting.isControl(s.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static void positive(int value, String name, int max) {

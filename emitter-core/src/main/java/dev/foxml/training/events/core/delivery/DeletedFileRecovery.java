@@ -21,7 +21,18 @@ final class DeletedFileRecovery {
     /** A deleted file whose lines from {@link #from} on are still to be copied to the new file. */
     private FileChannel orphan;
     private long from;
-    private LongConsumer linesLost = lines -> { };
+    private LongConsumer linesLost = NOBODY;
+
+    /**
+     * The listener until one is set. Not a lambda: this is made in {@code TrainingEvents.init},
+     * where a lambda's first use costs a class spun at run time.
+     */
+    private static final LongConsumer NOBODY = new LongConsumer() {
+        @Override
+        public void accept(long lines) {
+            // nobody to tell
+        }
+    };
 
     void onLinesLost(LongConsumer listener) {
         this.linesLost = Objects.requireNonNull(listener);

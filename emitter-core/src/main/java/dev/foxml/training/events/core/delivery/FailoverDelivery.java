@@ -90,7 +90,12 @@ public final class FailoverDelivery implements Delivery {
      */
     public static FailoverDelivery forConfig(EmitterConfig config, FileTransport file, Counters counters,
             RateLimitedLog log) {
-        Transport primary = PrimaryTransports.forConfig(config, log);
+        return of(config, PrimaryTransports.forConfig(config, log), file, counters, log);
+    }
+
+    /** A delivery over {@code primary} and {@code file} with {@code config}'s timings. */
+    static FailoverDelivery of(EmitterConfig config, Transport primary, FileTransport file, Counters counters,
+            RateLimitedLog log) {
         return new FailoverDelivery(primary, file, config.journal(), config.reconnectMin().toNanos(),
                 config.reconnectMax().toNanos(), config.writeTimeout().toNanos(), counters, log);
     }

@@ -7,6 +7,7 @@ import dev.foxml.training.events.core.support.RateLimitedLog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
+import java.util.function.LongConsumer;
 
 /**
  * Appends to the fallback and accounts for every line: whole lines written are counted as written
@@ -31,7 +32,14 @@ final class FallbackWriter {
         this.counters = counters;
         this.log = log;
         this.interrupts = interrupts;
-        fallback.onLinesLost(this::linesLostInDeletedFile);
+        // Not this::linesLostInDeletedFile: this is made in TrainingEvents.init, where a method
+        // reference's first use costs a class spun at run time.
+        fallback.onLinesLost(new LongConsumer() {
+            @Override
+            public void accept(long lines) {
+                linesLostInDeletedFile(lines);
+            }
+        });
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.foxml.training.events.core.delivery;
 
+import dev.foxml.training.events.core.support.LogOutput;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,10 +19,21 @@ import java.util.List;
  * <p>Runs when a file is opened or a socket connected, never per write.
  */
 public final class OwnerCheck {
-    /** The uid could not be found: ownership checks are skipped (warned once per emitter). */
+    /** The uid could not be found: ownership checks are skipped (warned once per process). */
     static final long UNKNOWN = -1;
 
+    /**
+     * Found when a socket or file is first checked, on the thread that opens it (the writer
+     * thread in asynchronous mode), not when the emitter is built: it reads a file.
+     */
     private static final long OWN_UID = findOwnUid();
+
+    static {
+        if (OWN_UID == UNKNOWN) { // once per process, as the uid does not change
+            LogOutput.warn(LogOutput.PLATFORM, "cannot tell which user this process runs as: a socket or event"
+                    + " file of another user in a shared directory is not refused");
+        }
+    }
 
     private OwnerCheck() {
     }
@@ -68,8 +81,7 @@ public final class OwnerCheck {
             List<String> status = Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8);
             for (String line : status) {
                 if (line.startsWith("Uid:")) {
-                    String[] ids = line.substring(4).trim().split("\\s+");
-                    return Long.parseLong(ids.length > 1 ? ids[1] : ids[0]);
+                    return effectiveUid(line.substring(4).trim());
                 }
             }
         } catch (IOException | RuntimeException noProc) {
@@ -82,6 +94,27 @@ public final class OwnerCheck {
         } catch (ReflectiveOperationException | RuntimeException | LinkageError absent) {
             return UNKNOWN;
         }
+    }
+
+    /**
+     * The effective uid from the ids of a {@code Uid:} line (real, effective, saved, file system;
+     * separated by tabs), or the only one. Split by hand: a regular expression's first use costs
+     * milliseconds of the writer's start.
+     */
+    static long effectiveUid(String ids) {
+        int end = 0;
+        while (end < ids.length() && !Character.isWhitespace(ids.charAt(end))) {
+            end++;
+        }
+        if (end == ids.length()) {
+            return Long.parseLong(ids);
+        }
+        String rest = ids.substring(end).trim();
+        int restEnd = 0;
+        while (restEnd < rest.length() && !Character.isWhitespace(rest.charAt(restEnd))) {
+            restEnd++;
+        }
+        return Long.parseLong(rest.substring(0, restEnd));
     }
 
     /** A file or socket belongs to another user: nothing is written to it. */

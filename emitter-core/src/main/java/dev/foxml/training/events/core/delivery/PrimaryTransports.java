@@ -31,6 +31,17 @@ final class PrimaryTransports {
      * @throws IllegalArgumentException when a provider finds its own settings unusable
      */
     static Transport forConfig(EmitterConfig config, RateLimitedLog log) {
+        Transport fromProvider = fromProviders(config, log);
+        return fromProvider != null ? fromProvider : socket(config);
+    }
+
+    /**
+     * The primary a transport provider supplies for {@code config}, not yet opened; null when
+     * none does (the bridge's socket is the primary then).
+     *
+     * @throws IllegalArgumentException when a provider finds its own settings unusable
+     */
+    static Transport fromProviders(EmitterConfig config, RateLimitedLog log) {
         Iterator<TransportProvider> providers = ServiceLoader.load(TransportProvider.class,
                 PrimaryTransports.class.getClassLoader()).iterator();
         Map<String, String> settings = null;
@@ -56,7 +67,7 @@ final class PrimaryTransports {
                 return primary;
             }
         }
-        return socket(config);
+        return null;
     }
 
     /** The bridge's socket; the replay of recent lines only when the file does not get every line anyway. */
@@ -72,19 +83,26 @@ final class PrimaryTransports {
      */
     static Map<String, String> settings(EmitterConfig config) {
         Map<String, String> settings = new TreeMap<>();
-        System.getenv().forEach((name, value) -> {
+        // Loops, not forEach lambdas: this runs in TrainingEvents.init, where a lambda's first use
+        // costs a class spun at run time.
+        for (Map.Entry<String, String> variable : System.getenv().entrySet()) {
+            String name = variable.getKey();
             if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
                 settings.put(PROPERTY_PREFIX + name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT)
-                        .replace('_', '.'), value);
+                        .replace('_', '.'), variable.getValue());
             }
-        });
-        System.getProperties().forEach((name, value) -> {
+        }
+        for (Map.Entry<Object, Object> property : System.getProperties().entrySet()) {
+            Object name = property.getKey();
+            Object value = property.getValue();
             if (name instanceof String && value instanceof String && ((String) name).startsWith(PROPERTY_PREFIX)) {
                 settings.put((String) name, (String) value);
             }
-        });
+        }
         // The builder's setting(...) values, resolved over properties and environment.
-        config.extensions().forEach((name, value) -> settings.put(PROPERTY_PREFIX + name, value));
+        for (Map.Entry<String, String> extension : config.extensions().entrySet()) {
+            settings.put(PROPERTY_PREFIX + extension.getKey(), extension.getValue());
+        }
         settings.put(EmitterSetting.SOCKET.property(), config.socketPath().toString());
         settings.put(EmitterSetting.FILE.property(), config.filePath().toString());
         settings.put(EmitterSetting.MODE.property(), config.synchronous()

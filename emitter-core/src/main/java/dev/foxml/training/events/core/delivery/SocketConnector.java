@@ -46,10 +46,6 @@ public abstract class SocketConnector {
     /** Which implementation this is, for diagnostics. */
     public abstract String name();
 
-    /** Whether the uid warning was logged: once per process, as the uid does not change. */
-    private static final java.util.concurrent.atomic.AtomicBoolean UID_WARNED =
-            new java.util.concurrent.atomic.AtomicBoolean();
-
     /**
      * The junixsocket connector when its native library is usable, else the JDK one, chosen at
      * the connector's first use: loading the library takes ~150 ms, which belongs on the thread
@@ -58,10 +54,6 @@ public abstract class SocketConnector {
      * process) and logs why it cannot be used, once, in one line.
      */
     static SocketConnector best() {
-        if (OwnerCheck.ownUid() == OwnerCheck.UNKNOWN && UID_WARNED.compareAndSet(false, true)) {
-            LogOutput.warn(LogOutput.PLATFORM, "cannot tell which user this process runs as: a socket or event"
-                    + " file of another user in a shared directory is not refused");
-        }
         return new ChosenAtFirstUse();
     }
 

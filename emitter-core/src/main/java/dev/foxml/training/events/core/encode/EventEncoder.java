@@ -95,24 +95,6 @@ public final class EventEncoder {
     }
 
     /**
-     * Returns the problems in the run's hyperparameter names and values, for the emitter to count once at start.
-     *
-     * @return {@link ArgumentProblems} bits, 0 for none
-     */
-    public int paramProblems() {
-        return run.paramProblems();
-    }
-
-    /**
-     * Returns the problems in the run's tag keys and values, for the emitter to count once at start.
-     *
-     * @return {@link ArgumentProblems} bits, 0 for none
-     */
-    public int tagProblems() {
-        return run.tagProblems();
-    }
-
-    /**
      * Appends the slot's line (ending in {@code \n}) to the batch buffer.
      *
      * @param e the event, read in seq order
@@ -216,12 +198,13 @@ public final class EventEncoder {
         return problems;
     }
 
-    /** The emitter's own first line: its content was checked (and counted) when the encoder was made. */
+    /** The emitter's own first line: its content was checked (and counted) when the emitter was made. */
     private int runStart(EventSlot e) throws IOException {
         line.begin(RUN_START);
-        line.number(PID, run.info.pid);
-        line.string(HOST, run.info.host);
-        line.string(JVM_VERSION, run.info.jvmVersion);
+        RunInfo.ProcessFacts process = run.info.process();
+        line.number(PID, process.pid);
+        line.string(HOST, process.host);
+        line.string(JVM_VERSION, process.jvmVersion);
         line.timestamp(START_TIME, run.startTime);
         line.stringMap(TAGS, run.tagKeys, run.tagValues);
         envelope(e, ELAPSED_SECONDS);

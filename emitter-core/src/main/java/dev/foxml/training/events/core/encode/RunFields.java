@@ -29,11 +29,9 @@ final class RunFields {
     final String[] paramNames;
     /** Values as written: strings repaired and cut like tag values; Long, Double, Boolean or null. */
     final Object[] paramValues;
-    private final StringRepair repair;
 
     RunFields(String runId, String worker, RunInfo run, StringRepair repair) {
         this.info = run;
-        this.repair = repair;
         this.runIdLiteral = new AsciiBytes(LineWriter.asciiLiteral(
                 repair.sanitized(runId == null ? EventEncoder.UNKNOWN : runId)));
         ByteArrayOutputStream members = new ByteArrayOutputStream();
@@ -57,27 +55,5 @@ final class RunFields {
             Object v = run.paramValues[i];
             paramValues[i] = v instanceof String ? repair.sanitized((String) v, repair.nameLimit) : v;
         }
-    }
-
-    /** Problems in hyperparameter names and values ({@link ArgumentProblems} bits). */
-    int paramProblems() {
-        int problems = info.paramProblems | repair.nameProblems(info.paramNames);
-        for (Object v : info.paramValues) {
-            if (v instanceof String) {
-                problems |= repair.valueProblems((String) v);
-            }
-        }
-        return problems;
-    }
-
-    /** Problems in tag keys and values ({@link ArgumentProblems} bits). */
-    int tagProblems() {
-        int problems = repair.nameProblems(info.tagNames);
-        for (String v : info.tagValues) {
-            if (v != null) {
-                problems |= repair.valueProblems(v);
-            }
-        }
-        return problems;
     }
 }

@@ -9,13 +9,15 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Facts about this process for the {@code run_start} event, gathered once at start. The host
- * name comes from the kernel or the environment, never from DNS, which can hang for seconds.
+ * Facts about this run and process for the {@code run_start} event. The tags and hyperparameters
+ * are copied when the emitter is made; the process's id, host name and JVM version are looked up
+ * when the first {@code run_start} is encoded, on the writer thread: the first
+ * {@code ProcessHandle.current()} in a JVM starts the JDK's process machinery, the first
+ * {@code Runtime.version().toString()} its streams, and the host name is read from a file, all
+ * milliseconds that {@code TrainingEvents.init} need not wait for. The host name comes from the
+ * kernel or the environment, never from DNS, which can hang for seconds.
  */
 public final class RunInfo {
-    final long pid;
-    final String host;
-    final String jvmVersion;
     final long startMicros;
     /** Tags in the caller's order; never null. */
     final String[] tagNames;
@@ -28,6 +30,8 @@ public final class RunInfo {
     final Object[] paramValues;
     /** What converting the values found ({@link ArgumentProblems} bits): a toString that threw, a NaN. */
     final int paramProblems;
+    /** Looked up by whichever thread encodes a run_start first; two lookups would find the same. */
+    private volatile ProcessFacts process;
 
     public RunInfo(long startMicros, Map<String, String> tags) {
         this(startMicros, tags, null, EmitterIds.random());
@@ -35,9 +39,6 @@ public final class RunInfo {
 
     public RunInfo(long startMicros, Map<String, String> tags, Map<String, ?> params, String emitterId) {
         this.emitterId = emitterId;
-        this.pid = ProcessHandle.current().pid();
-        this.host = hostName();
-        this.jvmVersion = Runtime.version().toString();
         this.startMicros = startMicros;
         this.tagNames = new String[tags.size()];
         this.tagValues = new String[tags.size()];
@@ -72,6 +73,56 @@ public final class RunInfo {
             }
         }
         this.paramProblems = problems;
+    }
+
+    /** This process's id, host name and JVM version, looked up once (see the class comment). */
+    static final class ProcessFacts {
+        final long pid = ProcessHandle.current().pid();
+        final String host = hostName();
+        final String jvmVersion = Runtime.version().toString();
+    }
+
+    ProcessFacts process() {
+        ProcessFacts p = process;
+        if (p == null) {
+            p = new ProcessFacts();
+            process = p;
+        }
+        return p;
+    }
+
+    /**
+     * Returns what the encoder will find wrong with the tags and hyperparameters, for the emitter
+     * to count and warn about once, when it is made.
+     *
+     * @param maxStringChars the emitter's longest string
+     * @return {@link ArgumentProblems} bits, 0 for none
+     */
+    public int problems(int maxStringChars) {
+        StringRepair repair = new StringRepair(maxStringChars);
+        return tagProblems(repair) | paramProblems(repair);
+    }
+
+    /** Problems in hyperparameter names and values ({@link ArgumentProblems} bits). */
+    private int paramProblems(StringRepair repair) {
+        int problems = paramProblems | repair.nameProblems(paramNames);
+        for (Object v : paramValues) {
+            if (v instanceof String) {
+                problems |= repair.valueProblems((String) v);
+            }
+        }
+        return problems;
+    }
+
+    /** Problems in tag keys and values ({@link ArgumentProblems} bits). */
+    private int tagProblems(StringRepair repair) {
+        int problems = repair.nameProblems(tagNames);
+        for (String v : tagValues) {
+            if (v != null) {
+                problems |= repair.valueProblems(v);
+            }
+        }
+        return problems;
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.foxml.training.events.core.encode.EventEncoder;
 import dev.foxml.training.events.core.queue.EventQueue;
 import dev.foxml.training.events.core.queue.EventSlot;
 import dev.foxml.training.events.core.support.Counters;
+import dev.foxml.training.events.core.support.LogOutput;
 import dev.foxml.training.events.core.support.MicrosClock;
 import dev.foxml.training.events.core.support.RateLimitedLog;
 
@@ -41,7 +42,7 @@ public final class EventWriter {
      * Starts the writer thread.
      *
      * @param queue what it drains
-     * @param encoderFor the encoder writing into the given batch buffer
+     * @param encoderFor the encoder writing into the given batch buffer, made on the writer thread
      * @param delivery where batches go; closed when the writer stops
      * @param clock resynchronised while idle
      * @param counters counted losses
@@ -52,7 +53,7 @@ public final class EventWriter {
                                     Delivery delivery, MicrosClock clock, Counters counters, RateLimitedLog log) {
         // Twice a batch: the line that crosses BATCH_BYTES fits without growing the buffer.
         BatchBuffer batch = new BatchBuffer(BATCH_BYTES * 2);
-        return new EventWriter(new Worker(queue, encoderFor.apply(batch), batch, delivery, clock, counters, log));
+        return new EventWriter(new Worker(queue, encoderFor, batch, delivery, clock, counters, log));
     }
 
     private EventWriter(Worker worker) {
@@ -134,7 +135,9 @@ public final class EventWriter {
         private static final long LONGEST_DUE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1_100);
 
         final EventQueue queue;
-        private final EventEncoder encoder;
+        private final Function<BatchBuffer, EventEncoder> encoderFor;
+        /** Made when the thread starts; null when it could not be made (every event is dropped). */
+        private EventEncoder encoder;
         private final BatchBuffer batch;
         private final Delivery delivery;
         private final MicrosClock clock;
@@ -158,10 +161,10 @@ public final class EventWriter {
         private final long[] recentGapsMicros = new long[4];
         private int nextGap;
 
-        Worker(EventQueue queue, EventEncoder encoder, BatchBuffer batch, Delivery delivery, MicrosClock clock,
-               Counters counters, RateLimitedLog log) {
+        Worker(EventQueue queue, Function<BatchBuffer, EventEncoder> encoderFor, BatchBuffer batch, Delivery delivery,
+               MicrosClock clock, Counters counters, RateLimitedLog log) {
             this.queue = queue;
-            this.encoder = encoder;
+            this.encoderFor = encoderFor;
             this.batch = batch;
             this.delivery = delivery;
             this.clock = clock;
@@ -172,6 +175,10 @@ public final class EventWriter {
 
         @Override
         public void run() {
+            // The encoder is made here, not in TrainingEvents.init: in a fresh JVM it loads
+            // jackson-core's generator (tens of milliseconds) and the encoder's own classes, which
+            // the trainer need not wait for. Its events wait in the queue meanwhile.
+            encoder = makeEncoder();
             long lastResync = System.nanoTime();
             boolean idle = true;
             // When the current (or last) idle stretch began, and how long the one before the last batch was.
@@ -279,6 +286,27 @@ public final class EventWriter {
             return untilMicros <= 0 || untilMicros > LONGEST_DUE_PARK_NANOS / 1_000 ? 0 : untilMicros * 1_000;
         }
 
+        /**
+         * The encoder, or null when it cannot be made (a jackson-core outside the supported
+         * versions): then every event is dropped, counted and warned about, and the writer goes on
+         * draining the queue so that no emit call ever waits for it.
+         */
+        private EventEncoder makeEncoder() {
+            try {
+                return encoderFor.apply(batch);
+            } catch (RuntimeException | LinkageError e) {
+                log.warn("encoder", "the training event encoder could not be made (" + LogOutput.cause(e)
+                        + "); every event is dropped (counted in stats().droppedUnwritable()): put a supported"
+                        + " jackson-core on the class path");
+                return null;
+            }
+        }
+
+        /** One event into the batch: its problems, or -1 when it was dropped (see {@link ProblemReporter}). */
+        private int encode(EventSlot slot) {
+            return encoder != null ? encoder.encode(slot) : -1;
+        }
+
         /** Encodes the next batch: the ring first (every event in it is older than any in the overflow). */
         private boolean encodeBatch() {
             long available = queue.publishedIndex();
@@ -288,7 +316,7 @@ public final class EventWriter {
                 noteBatchStart(queue.slotAt(i));
                 while (i < available && batch.size() < BATCH_BYTES) {
                     EventSlot slot = queue.slotAt(i);
-                    problems.report(encoder.encode(slot));
+                    problems.report(encode(slot));
                     lastTakenSeq = slot.seq;
                     lastTakenMicros = slot.timestampMicros;
                     slot.clear();
@@ -307,7 +335,7 @@ public final class EventWriter {
             for (int k = 0; k < taken; k++) {
                 EventSlot slot = overflowBatch[k];
                 overflowBatch[k] = null;
-                problems.report(encoder.encode(slot));
+                problems.report(encode(slot));
                 lastTakenSeq = slot.seq;
                 lastTakenMicros = slot.timestampMicros;
             }

@@ -5,6 +5,8 @@ import dev.foxml.training.events.core.TrainingEventEmitterBuilder;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -42,10 +44,12 @@ class TransportProviderTest {
                 .shutdownHook(false);
     }
 
-    @Test
-    void aProviderThatAnswersMakesItsTransportThePrimary() {
+    /** Also asynchronous: the writer makes the rest of the delivery around the builder's primary. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aProviderThatAnswersMakesItsTransportThePrimary(boolean synchronous) {
         System.setProperty(MemoryTransportProvider.PROPERTY, "broker");
-        try (DefaultTrainingEventEmitter emitter = builder().build()) {
+        try (DefaultTrainingEventEmitter emitter = builder().synchronous(synchronous).build()) {
             for (int i = 0; i < 3; i++) {
                 emitter.emitProgress("training", i);
             }
@@ -64,7 +68,7 @@ class TransportProviderTest {
         assertEquals("broker", settings.get(MemoryTransportProvider.PROPERTY));
         assertEquals(dir.resolve("bridge.sock").toString(), settings.get("foxml.training.event.socket"));
         assertEquals(dir.resolve("events.jsonl").toString(), settings.get("foxml.training.event.file"));
-        assertEquals("sync", settings.get("foxml.training.event.mode"));
+        assertEquals(synchronous ? "sync" : "async", settings.get("foxml.training.event.mode"));
     }
 
     /**
@@ -107,10 +111,13 @@ class TransportProviderTest {
         assertEquals(2, Files.readAllLines(dir.resolve("events.jsonl")).size(), "the event and close's run_complete");
     }
 
-    @Test
-    void aProviderThatFindsItsSettingsUnusableFailsTheBuildNamingTheSetting() {
+    /** Also asynchronous, where the writer thread makes the rest of the delivery later. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aProviderThatFindsItsSettingsUnusableFailsTheBuildNamingTheSetting(boolean synchronous) {
         System.setProperty(MemoryTransportProvider.PROPERTY, "refuse");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> builder().build());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> builder().synchronous(synchronous).build());
         assertTrue(e.getMessage().contains(MemoryTransportProvider.PROPERTY), e.getMessage());
     }
 }

@@ -10,6 +10,7 @@ import dev.foxml.training.events.core.queue.EventType;
 import dev.foxml.training.events.core.support.Counters;
 import dev.foxml.training.events.core.support.MicrosClock;
 import dev.foxml.training.events.core.support.RateLimitedLog;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -72,6 +73,37 @@ class WriterResilienceTest {
             assertEquals("progress", line.get("event_type").asText());
         }
         assertEquals(1, counters.droppedUnwritable.get());
+    }
+
+    /**
+     * The encoder is made on the writer thread; when it cannot be (a jackson-core outside the
+     * supported versions), the writer must still drain the queue, so that no emit call ever
+     * waits for it, and count every event it could not write.
+     */
+    @Test
+    void anEncoderThatCannotBeMadeCostsTheEventsCountedButNeverTheTrainer() throws Exception {
+        Counters counters = new Counters();
+        RateLimitedLog log = new RateLimitedLog(TimeUnit.SECONDS.toNanos(1));
+        MicrosClock clock = new MicrosClock();
+        EventQueue queue = new EventQueue(16, 64, TimeUnit.MILLISECONDS.toNanos(20), counters, log, clock);
+        InMemoryDelivery delivery = new InMemoryDelivery(n -> null);
+        EventWriter writer = EventWriter.start(queue, batch -> {
+            throw new NoSuchMethodError("com.fasterxml.jackson.core.JsonFactory.injected()");
+        }, delivery, clock, counters, log);
+
+        int events = 0;
+        for (int round = 0; round < 5; round++) { // 200 events, more than the ring and overflow hold
+            for (int i = 0; i < 40; i++) {
+                emitStageChange(queue, "stage-" + events++);
+            }
+            assertTrue(queue.flush(TimeUnit.SECONDS.toNanos(30)), "the writer drains the queue (round " + round + ")");
+        }
+        assertEquals(0, counters.droppedQueueFull.get(), "no emit waited in vain");
+        assertEquals(events, counters.droppedUnwritable.get(), "every event is counted as not written");
+        queue.close(TimeUnit.SECONDS.toNanos(30));
+        assertFalse(writer.thread().isAlive(), "the writer stops when asked");
+        assertTrue(delivery.closed(), "and closes delivery");
+        assertEquals(List.of(), delivery.lines());
     }
 
     private static void emitStageChange(EventQueue queue, String stage) {
