@@ -86,6 +86,8 @@ public abstract class EmitPacedCallerCost extends SocketEmitterState {
     /** In the emit path's warm-up, every this many bursts the writer is left to fall into its deep sleep first. */
     static final int DEEP_SLEEP_EVERY_BURSTS = 5;
     static final long DEEP_SLEEP_NANOS = 8_000_000L;
+    /** Events at the measured pace before the first measured call (see {@link #settleRhythm()}). */
+    static final int RHYTHM_EVENTS = 5;
 
     /** The trainer's pause between two emit calls, in nanoseconds: 0 is back to back. */
     @Param({"0", "10000", "100000", "1000000", "100000000", "1000000000"})
@@ -176,6 +178,7 @@ public abstract class EmitPacedCallerCost extends SocketEmitterState {
         currentSpinOnly = "spin".equals(waiting);
         currentWarmUp = iteration.getType() == IterationType.WARMUP;
         if (!currentWarmUp && wakeUpsAtMeasurement < 0) {
+            settleRhythm();
             wakeUpsAtMeasurement = emitWakeUps(emitter);
             emittedAtMeasurement = emitter.stats().emitted();
         }
@@ -199,6 +202,38 @@ public abstract class EmitPacedCallerCost extends SocketEmitterState {
         }
         if (!e.flush()) {
             throw new IllegalStateException("flush() timed out: " + e.stats());
+        }
+    }
+
+    /**
+     * Before the first measured call: a few events at the measured pace, not measured. The warm-up
+     * iterations pace at 10 µs, and the writer expects the next event after the shortest of the
+     * last few gaps it saw; without this the first measured events at 100 ms or 1 s would find it
+     * asleep, as a trainer's first events after changing its pace do, and in the sparse rows those
+     * few would be a large share of the samples.
+     */
+    private void settleRhythm() {
+        if (pauseNanos == 0) {
+            return;
+        }
+        DefaultTrainingEventEmitter e = emitter;
+        for (int i = 0; i < RHYTHM_EVENTS; i++) {
+            pause(pauseNanos, currentSpinOnly);
+            e.emitProgress(STAGE, PCT, null, 0, 0, EPOCH, -1, THROUGHPUT, null);
+        }
+    }
+
+    /** A trainer computing (spinning), or for long pauses parking and spinning the end (see the class comment). */
+    static void pause(long pause, boolean spinOnly) {
+        long deadline = System.nanoTime() + pause;
+        if (!spinOnly && pause >= PARK_FROM_NANOS) {
+            long sleep;
+            while ((sleep = deadline - SPIN_TAIL_NANOS - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(sleep);
+            }
+        }
+        while (System.nanoTime() - deadline < 0) {
+            // the trainer computing
         }
     }
 
@@ -238,16 +273,7 @@ public abstract class EmitPacedCallerCost extends SocketEmitterState {
                     }
                 }
             } else {
-                long deadline = System.nanoTime() + pause;
-                if (!currentSpinOnly && pause >= PARK_FROM_NANOS) {
-                    long sleep;
-                    while ((sleep = deadline - SPIN_TAIL_NANOS - System.nanoTime()) > 0) {
-                        LockSupport.parkNanos(sleep);
-                    }
-                }
-                while (System.nanoTime() - deadline < 0) {
-                    // the trainer computing
-                }
+                pause(pause, currentSpinOnly);
             }
             allocatedAtStart = currentAllocation.start();
         }

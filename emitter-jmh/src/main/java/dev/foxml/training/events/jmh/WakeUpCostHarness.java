@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * What this machine charges for a thread's wake-up, with no emitter involved: the two floors
- * under the writer's idle policy. A harness (a {@code main}), as one figure is a thread's CPU time.
+ * What this machine charges for a thread's wake-up and for handing a cache line between CPUs,
+ * with no emitter involved: the floors under the writer's idle policy and a paced emit. A harness (a {@code main}), as one figure is a thread's CPU time.
  *
  * <ol>
  *   <li><b>A timed park</b>: a thread parking for 50 µs to 1 ms in a loop, its CPU time
@@ -20,6 +20,11 @@ import java.util.concurrent.locks.LockSupport;
  *       {@code LockSupport.unpark} from a thread that spun for the last 0.5 ms (as a computing
  *       trainer does); the unpark call alone is timed, on the waking thread. An emit that wakes a
  *       deeply sleeping writer pays this.</li>
+ *   <li><b>A cache line taken back</b>: a thread writes a volatile field and parks 300 µs, over
+ *       and over; another thread spins 1 ms (a trainer computing), then writes the same field,
+ *       timed. An asynchronous emit hands its event to the writer on another CPU: the lines it
+ *       writes (the queue's index, the slot) were last read or written there, so each paced emit
+ *       pays at least one such transfer.</li>
  * </ol>
  *
  * <pre>
@@ -69,6 +74,40 @@ public final class WakeUpCostHarness {
             int samples = millis >= 1_000 ? Math.min(unparks, 30) : unparks;
             unparkAfter(TimeUnit.MILLISECONDS.toNanos(millis), samples);
         }
+        lineTakenBack(3_000);
+    }
+
+    private static volatile long sharedLine;
+
+    private static void lineTakenBack(int samples) throws InterruptedException {
+        stop = false;
+        Thread other = new Thread(() -> {
+            while (!stop) {
+                sharedLine = System.nanoTime();
+                LockSupport.parkNanos(300_000);
+            }
+        }, "wake-up-cost-other-cpu");
+        other.setDaemon(true);
+        other.start();
+        long[] nanos = new long[samples];
+        for (int i = -500; i < samples; i++) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
+            while (System.nanoTime() - deadline < 0) {
+                Thread.onSpinWait();
+            }
+            long start = System.nanoTime();
+            sharedLine = start;
+            long took = System.nanoTime() - start;
+            if (i >= 0) {
+                nanos[i] = took;
+            }
+        }
+        stop = true;
+        other.join();
+        Arrays.sort(nanos);
+        System.out.printf("[wake-up] a volatile write to a line another thread wrote last, 1 ms apart, %d samples"
+                        + " (two clock reads included): p50 %d ns, p90 %d ns, p99 %d ns%n", samples,
+                nanos[samples / 2], nanos[samples * 9 / 10], nanos[samples * 99 / 100]);
     }
 
     private static void timedParks(ThreadMXBean threads, long parkNanos, long forNanos) {

@@ -7,7 +7,6 @@ import dev.foxml.training.events.core.support.Uninterruptibly;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
@@ -92,7 +91,14 @@ public final class EventQueue extends EventSink {
     public static final long WAKE_BUDGET_MICROS = 300;
     private final Object flushMonitor = new Object();
     private final AtomicLong emitWakeUps = new AtomicLong();
-    private final AtomicInteger flushWaiters = new AtomicInteger();
+    /**
+     * The lowest seq a caller of {@link #flush(long)} waits for ({@code Long.MAX_VALUE}: none): the
+     * consumer wakes the callers when it has delivered that far, not after every batch (a flush
+     * waiting for thousands of events would otherwise be woken, and its thread scheduled, a few
+     * dozen times on the way).
+     */
+    private final AtomicLong flushTarget = new AtomicLong(NO_FLUSH_TARGET);
+    private static final long NO_FLUSH_TARGET = Long.MAX_VALUE;
 
     /**
      * Creates an empty queue.
@@ -410,8 +416,11 @@ public final class EventQueue extends EventSink {
      */
     public void markDelivered(long seq) {
         consumerSide.set(DELIVERED_SEQ, seq);
-        if (flushWaiters.get() > 0) {
+        // Read after the volatile write above; a caller of flush registers its target before it
+        // reads what was delivered: of the two, one sees the other.
+        if (seq >= flushTarget.get()) {
             synchronized (flushMonitor) {
+                flushTarget.set(NO_FLUSH_TARGET);
                 flushMonitor.notifyAll();
             }
         }
@@ -430,12 +439,17 @@ public final class EventQueue extends EventSink {
         }
         long deadline = System.nanoTime() + timeoutNanos;
         boolean interrupted = false;
-        flushWaiters.incrementAndGet();
         try {
             Thread writer = consumer;
             LockSupport.unpark(writer);
             synchronized (flushMonitor) {
-                while (delivered() < target) {
+                while (true) {
+                    // Again after each wake-up: a wake-up for another caller's lower target
+                    // cleared it.
+                    lowerFlushTarget(target);
+                    if (delivered() >= target) {
+                        break;
+                    }
                     long remaining = deadline - System.nanoTime();
                     if (remaining <= 0 || writer == null || !writer.isAlive()) {
                         log.warn("flush-timeout", "flush() gave up after "
@@ -452,10 +466,16 @@ public final class EventQueue extends EventSink {
             }
             return true;
         } finally {
-            flushWaiters.decrementAndGet();
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    private void lowerFlushTarget(long target) {
+        long current;
+        while ((current = flushTarget.get()) > target && !flushTarget.compareAndSet(current, target)) {
+            Thread.onSpinWait();
         }
     }
 
