@@ -8,7 +8,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * What this machine charges for a thread's wake-up and for handing a cache line between CPUs,
- * with no emitter involved: the floors under the writer's idle policy and a paced emit. A harness (a {@code main}), as one figure is a thread's CPU time.
+ * with no emitter involved: the floors under the writer's idle policy and a paced emit. A
+ * harness (a {@code main}), as one figure is a thread's CPU time.
  *
  * <ol>
  *   <li><b>A timed park</b>: a thread parking for 50 µs to 1 ms in a loop, its CPU time

@@ -25,8 +25,9 @@ import java.util.function.Function;
  * pays no wake-up); after 5 ms without an event, a deep sleep of up to 1 s that the next emit
  * ends (paying one wake-up). An emit wakes the writer only when its park would end more than
  * {@link EventQueue#WAKE_BUDGET_MICROS} after the event. A flush, a close, a ring filling up (a
- * burst) or a full queue wakes it whatever it does. The clock is resynchronised once a second, and delivery's idle
- * work ({@link Delivery#maintain}: a health check, a reconnect when due) is done whenever it wakes.
+ * burst) or a full queue wakes it whatever it does. The clock is resynchronised once a second,
+ * and delivery's idle work ({@link Delivery#maintain}: a health check, a reconnect when due) is
+ * done whenever it wakes.
  *
  * <p>Nothing ends the thread but a stop: a {@code Throwable} (a bug, an {@code Error} from a
  * transport) costs the batch in hand, counted in {@code droppedUnwritable}, and the thread goes on.
