@@ -133,10 +133,11 @@ public abstract class EmitPacedCallerCost extends SocketEmitterState {
      */
     @TearDown(Level.Trial)
     public void printHarnessAllocation(BenchmarkParams params) {
-        if (wakeUpsAtMeasurement >= 0) {
+        long emitted = emitter.stats().emitted() - emittedAtMeasurement;
+        if (wakeUpsAtMeasurement >= 0 && emitted > 0) {
             System.out.printf("%n[wake-ups] %s, measured iterations: %d of %d emits paid a wake-up of the writer"
                             + " (an unpark on the trainer's thread)%n", params.getBenchmark(),
-                    emitWakeUps(emitter) - wakeUpsAtMeasurement, emitter.stats().emitted() - emittedAtMeasurement);
+                    emitWakeUps(emitter) - wakeUpsAtMeasurement, emitted);
         }
         System.out.printf("%n[allocation] %s, measured iterations: %d calls allocated, at most %d B in one call"
                         + " (a full ring spills into the overflow, which allocates); JMH's sample buffer on the"
