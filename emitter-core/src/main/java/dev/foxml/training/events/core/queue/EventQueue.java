@@ -45,10 +45,11 @@ public final class EventQueue extends EventSink {
     /** Slots the consumer may read. */
     private volatile long published;
     /**
-     * Guarded by the monitor: {@link #consumed()} as the emitting side last read it. The consumer
-     * advances the real index after every batch, from the other CPU; reading it on every emit would
-     * fetch its cache line back each time (a paced emit's largest cost). This copy only lags, so a
-     * claim that finds the ring full by it, or a publish that finds a backlog by it, reads again.
+     * Guarded by the monitor: {@link #consumedIndex()} as the emitting side last read it. The
+     * consumer advances the real index after every batch, from the other CPU; reading it on every
+     * emit would fetch its cache line back each time (a paced emit's largest cost). This copy only
+     * lags, so a claim that finds the ring full by it, or a publish that finds a backlog by it,
+     * reads again.
      */
     private long consumedSeen;
     /**
@@ -95,9 +96,9 @@ public final class EventQueue extends EventSink {
      * The lowest seq a caller of {@link #flush(long)} waits for ({@code Long.MAX_VALUE}: none): the
      * consumer wakes the callers when it has delivered that far, not after every batch (a flush
      * waiting for thousands of events would otherwise be woken, and its thread scheduled, a few
-     * dozen times on the way).
+     * dozen times on the way). Written holding {@link #flushMonitor}; read by the consumer without it.
      */
-    private final AtomicLong flushTarget = new AtomicLong(NO_FLUSH_TARGET);
+    private volatile long flushTarget = NO_FLUSH_TARGET;
     private static final long NO_FLUSH_TARGET = Long.MAX_VALUE;
 
     /**
@@ -158,7 +159,7 @@ public final class EventQueue extends EventSink {
                     return null;
                 }
                 long t = tail;
-                consumedSeen = consumed();
+                consumedSeen = consumedIndex();
                 if (t - consumedSeen < slots.length && overflowSize == 0) {
                     EventSlot slot = slots[(int) t & mask];
                     accept(slot, type, problems, now);
@@ -238,7 +239,7 @@ public final class EventQueue extends EventSink {
             // The lagging copy overstates the backlog, never understates it: when it shows the
             // threshold, the real index tells whether this publish is the one that reached it.
             if (t - consumedSeen >= wakeBacklog) {
-                consumedSeen = consumed();
+                consumedSeen = consumedIndex();
                 if (t - consumedSeen == wakeBacklog) {
                     wakeDue = true;
                 }
@@ -286,10 +287,6 @@ public final class EventQueue extends EventSink {
      * @return the index (a count of slots since the start, not wrapped)
      */
     public long consumedIndex() {
-        return consumed();
-    }
-
-    private long consumed() {
         return consumerSide.get(CONSUMED);
     }
 
@@ -366,7 +363,7 @@ public final class EventQueue extends EventSink {
      * @return whether it has
      */
     public boolean hasWork() {
-        return published != consumed() || overflowSize > 0 || stopRequested();
+        return published != consumedIndex() || overflowSize > 0 || stopRequested();
     }
 
     /**
@@ -418,9 +415,9 @@ public final class EventQueue extends EventSink {
         consumerSide.set(DELIVERED_SEQ, seq);
         // Read after the volatile write above; a caller of flush registers its target before it
         // reads what was delivered: of the two, one sees the other.
-        if (seq >= flushTarget.get()) {
+        if (seq >= flushTarget) {
             synchronized (flushMonitor) {
-                flushTarget.set(NO_FLUSH_TARGET);
+                flushTarget = NO_FLUSH_TARGET;
                 flushMonitor.notifyAll();
             }
         }
@@ -446,7 +443,9 @@ public final class EventQueue extends EventSink {
                 while (true) {
                     // Again after each wake-up: a wake-up for another caller's lower target
                     // cleared it.
-                    lowerFlushTarget(target);
+                    if (target < flushTarget) {
+                        flushTarget = target;
+                    }
                     if (delivered() >= target) {
                         break;
                     }
@@ -469,13 +468,6 @@ public final class EventQueue extends EventSink {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private void lowerFlushTarget(long target) {
-        long current;
-        while ((current = flushTarget.get()) > target && !flushTarget.compareAndSet(current, target)) {
-            Thread.onSpinWait();
         }
     }
 

@@ -259,11 +259,8 @@ public final class EventWriter {
          */
         private void idle(long now, long lastResync, long napsSince, long nap) {
             long untilDue = untilResync(now, lastResync);
-            if (now - napsSince < SLEEP_AFTER_IDLE_NANOS) {
-                queue.parkConsumer(Math.min(nap, untilDue), clock.nowMicros());
-            } else {
-                queue.parkConsumer(untilDue, clock.nowMicros());
-            }
+            boolean napping = now - napsSince < SLEEP_AFTER_IDLE_NANOS;
+            queue.parkConsumer(napping ? Math.min(nap, untilDue) : untilDue, clock.nowMicros());
         }
 
         private static long untilResync(long now, long lastResync) {
