@@ -31,23 +31,6 @@ class EventQueueTest {
                 clock);
     }
 
-    /** Emits a stage change named {@code stage}; returns whether it was queued. */
-    private static boolean emit(EventQueue q, String stage) {
-        synchronized (q) {
-            EventSlot slot = q.claim(EventType.STAGE_CHANGE, 0);
-            if (slot == null) {
-                return false;
-            }
-            try {
-                slot.stageChange(null, stage, true);
-            } finally {
-                q.publish(slot);
-            }
-        }
-        q.wakeConsumer();
-        return true;
-    }
-
     /** The ring's events as the writer takes them, freeing their slots. */
     private static List<String> takeRing(EventQueue q, List<Long> seqs) {
         List<String> stages = new ArrayList<>();
@@ -80,7 +63,7 @@ class EventQueueTest {
         List<String> taken = new ArrayList<>();
         for (int round = 0; round < 5; round++) {
             for (int k = 0; k < 3; k++) {
-                assertTrue(emit(q, "s" + (round * 3 + k)));
+                assertTrue(QueueEmits.stageChange(q, "s" + (round * 3 + k)));
             }
             assertFalse(q.hasOverflow(), "three events fit a ring of four");
             taken.addAll(takeRing(q, seqs));
@@ -98,17 +81,17 @@ class EventQueueTest {
     void aFullRingSpillsIntoTheOverflowAndEmitOrderIsKept() {
         EventQueue q = queue(2, 8, 20);
         for (int i = 0; i < 5; i++) {
-            assertTrue(emit(q, "s" + i));
+            assertTrue(QueueEmits.stageChange(q, "s" + i));
         }
         assertTrue(q.hasOverflow());
         List<Long> seqs = new ArrayList<>();
         List<String> taken = new ArrayList<>(takeRing(q, seqs));
         // The ring has room again, but while the overflow holds events, new ones queue behind them.
-        assertTrue(emit(q, "s5"));
+        assertTrue(QueueEmits.stageChange(q, "s5"));
         assertEquals(List.of(), takeRing(q, new ArrayList<>()), "s5 did not jump the overflow's queue");
         taken.addAll(takeOverflow(q, seqs));
         assertFalse(q.hasOverflow());
-        assertTrue(emit(q, "s6"));
+        assertTrue(QueueEmits.stageChange(q, "s6"));
         taken.addAll(takeRing(q, seqs));
         assertEquals(List.of("s0", "s1", "s2", "s3", "s4", "s5", "s6"), taken);
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L), seqs);
@@ -119,10 +102,10 @@ class EventQueueTest {
         long maxEmitBlockMillis = 30;
         EventQueue q = queue(2, 1, maxEmitBlockMillis);
         for (int i = 0; i < 3; i++) {
-            assertTrue(emit(q, "s" + i));
+            assertTrue(QueueEmits.stageChange(q, "s" + i));
         }
         long start = System.nanoTime();
-        assertFalse(emit(q, "dropped"), "no room within maxEmitBlock");
+        assertFalse(QueueEmits.stageChange(q, "dropped"), "no room within maxEmitBlock");
         long waited = System.nanoTime() - start;
         assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(maxEmitBlockMillis),
                 "waited " + waited + " ns before dropping");
@@ -132,7 +115,7 @@ class EventQueueTest {
         List<Long> seqs = new ArrayList<>();
         takeRing(q, seqs);
         takeOverflow(q, seqs);
-        assertTrue(emit(q, "after"));
+        assertTrue(QueueEmits.stageChange(q, "after"));
         takeRing(q, seqs);
         assertEquals(List.of(1L, 2L, 3L, 5L), seqs, "a reader sees the gap");
     }
@@ -141,9 +124,9 @@ class EventQueueTest {
     void aWaitingClaimGetsTheRoomTheWriterFrees() throws Exception {
         EventQueue q = queue(2, 1, TimeUnit.MINUTES.toMillis(1));
         for (int i = 0; i < 3; i++) {
-            assertTrue(emit(q, "s" + i));
+            assertTrue(QueueEmits.stageChange(q, "s" + i));
         }
-        CompletableFuture<Boolean> blocked = CompletableFuture.supplyAsync(() -> emit(q, "s3"));
+        CompletableFuture<Boolean> blocked = CompletableFuture.supplyAsync(() -> QueueEmits.stageChange(q, "s3"));
         List<Long> seqs = new ArrayList<>();
         takeRing(q, seqs);
         takeOverflow(q, seqs);
@@ -157,13 +140,13 @@ class EventQueueTest {
     void anInterruptedClaimWaitsForRoomLikeAnyOtherAndKeepsItsInterrupt() throws Exception {
         EventQueue q = queue(2, 1, TimeUnit.MINUTES.toMillis(1));
         for (int i = 0; i < 3; i++) {
-            assertTrue(emit(q, "s" + i));
+            assertTrue(QueueEmits.stageChange(q, "s" + i));
         }
         AtomicReference<Boolean> queued = new AtomicReference<>();
         AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
         Thread interrupted = new Thread(() -> {
             Thread.currentThread().interrupt();
-            queued.set(emit(q, "s3"));
+            queued.set(QueueEmits.stageChange(q, "s3"));
             stillInterrupted.set(Thread.currentThread().isInterrupted());
         });
         interrupted.start();
@@ -187,11 +170,11 @@ class EventQueueTest {
         assertNull(claimAndPublishRunComplete(q), "a second run_complete is not written");
         assertEquals(1, counters.droppedExtraRunComplete.get());
         assertTrue(q.beginClose(), "a run_complete was accepted");
-        assertTrue(emit(q, "from the closing thread"), "the closing thread may still emit");
+        assertTrue(QueueEmits.stageChange(q, "from the closing thread"), "the closing thread may still emit");
         q.endClosingEmits();
-        assertFalse(emit(q, "after close"));
+        assertFalse(QueueEmits.stageChange(q, "after close"));
         AtomicReference<Boolean> fromOther = new AtomicReference<>();
-        Thread other = new Thread(() -> fromOther.set(emit(q, "other")));
+        Thread other = new Thread(() -> fromOther.set(QueueEmits.stageChange(q, "other")));
         other.start();
         other.join();
         assertFalse(fromOther.get());
@@ -228,7 +211,7 @@ class EventQueueTest {
         consumer.start();
         q.attachConsumer(consumer);
         for (int i = 0; i < 3; i++) {
-            assertTrue(emit(q, "s" + i));
+            assertTrue(QueueEmits.stageChange(q, "s" + i));
         }
         CompletableFuture<Boolean> flushed = CompletableFuture.supplyAsync(() -> q.flush(TimeUnit.MINUTES.toNanos(1)));
         q.markDelivered(2);
@@ -237,7 +220,7 @@ class EventQueueTest {
         assertTrue(flushed.get(30, TimeUnit.SECONDS));
         stop.countDown();
         consumer.join();
-        assertTrue(emit(q, "never delivered"));
+        assertTrue(QueueEmits.stageChange(q, "never delivered"));
         assertFalse(q.flush(TimeUnit.SECONDS.toNanos(30)), "a dead writer: flush gives up at once");
     }
 
@@ -267,7 +250,7 @@ class EventQueueTest {
     void aPublishWakesAConsumerWhoseParkEndsBeyondTheBudget() throws Exception {
         EventQueue q = queue(8, 8, 20);
         Thread consumer = parkedConsumer(q, c -> c.parkConsumer(TimeUnit.HOURS.toNanos(1), clock.nowMicros()));
-        assertTrue(emit(q, "one"));
+        assertTrue(QueueEmits.stageChange(q, "one"));
         assertWoken(consumer, "an event published during a long sleep wakes the consumer");
         assertEquals(1, q.emitWakeUps());
     }
@@ -277,14 +260,14 @@ class EventQueueTest {
         EventQueue q = queue(64, 8, 20);
         q.consumerParksUntil(clock.nowMicros() + EventQueue.WAKE_BUDGET_MICROS / 2);
         for (int i = 0; i < 3; i++) {
-            assertTrue(emit(q, "s" + i));
+            assertTrue(QueueEmits.stageChange(q, "s" + i));
         }
         assertEquals(0, q.emitWakeUps(), "each event waits for the park's end, within the budget");
         q.consumerParksUntil(clock.nowMicros() + 10 * EventQueue.WAKE_BUDGET_MICROS);
-        assertTrue(emit(q, "early"));
+        assertTrue(QueueEmits.stageChange(q, "early"));
         assertEquals(1, q.emitWakeUps(), "an event that would wait longer than the budget wakes the consumer");
         q.consumerParksUntil(EventQueue.NOT_PARKED);
-        assertTrue(emit(q, "working"));
+        assertTrue(QueueEmits.stageChange(q, "working"));
         assertEquals(1, q.emitWakeUps(), "a working consumer finds the event itself");
     }
 
@@ -293,10 +276,10 @@ class EventQueueTest {
         EventQueue q = queue(64, 8, 20);
         q.consumerParksUntil(clock.nowMicros() + EventQueue.WAKE_BUDGET_MICROS / 2);
         for (int i = 0; i < 64 / 16 - 1; i++) {
-            assertTrue(emit(q, "s" + i));
+            assertTrue(QueueEmits.stageChange(q, "s" + i));
         }
         assertEquals(0, q.emitWakeUps());
-        assertTrue(emit(q, "a sixteenth"));
+        assertTrue(QueueEmits.stageChange(q, "a sixteenth"));
         assertEquals(1, q.emitWakeUps(), "the ring at a sixteenth of its capacity wakes the consumer");
     }
 
@@ -309,14 +292,14 @@ class EventQueueTest {
     void theWakeAtASixteenthCountsFromWhatTheConsumerHasTaken() {
         EventQueue q = queue(64, 8, 20);
         for (int i = 0; i < 3; i++) {
-            assertTrue(emit(q, "early" + i));
+            assertTrue(QueueEmits.stageChange(q, "early" + i));
         }
         takeRing(q, new ArrayList<>());
         for (int i = 0; i < 64 / 16 - 1; i++) {
-            assertTrue(emit(q, "s" + i));
+            assertTrue(QueueEmits.stageChange(q, "s" + i));
         }
         assertEquals(0, q.emitWakeUps(), "three events since the consumer's last take: no wake-up");
-        assertTrue(emit(q, "fourth"));
+        assertTrue(QueueEmits.stageChange(q, "fourth"));
         assertEquals(1, q.emitWakeUps(), "the fourth event since the consumer's last take is a sixteenth of the ring");
     }
 
@@ -325,7 +308,7 @@ class EventQueueTest {
         EventQueue q = queue(64, 8, 20);
         Thread flushed = parkedConsumer(q, c -> c.parkConsumer(TimeUnit.HOURS.toNanos(1), clock.nowMicros()));
         q.consumerParksUntil(clock.nowMicros() + EventQueue.WAKE_BUDGET_MICROS / 2);
-        assertTrue(emit(q, "one"));
+        assertTrue(QueueEmits.stageChange(q, "one"));
         assertEquals(0, q.emitWakeUps(), "within the budget by what the emit was told: no wake-up");
         assertFalse(q.flush(TimeUnit.MILLISECONDS.toNanos(1)), "nothing delivers it in this test");
         assertWoken(flushed, "flush wakes the consumer");

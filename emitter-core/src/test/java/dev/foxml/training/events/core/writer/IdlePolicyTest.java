@@ -3,8 +3,7 @@ package dev.foxml.training.events.core.writer;
 import dev.foxml.training.events.core.encode.EventEncoder;
 import dev.foxml.training.events.core.encode.RunInfo;
 import dev.foxml.training.events.core.queue.EventQueue;
-import dev.foxml.training.events.core.queue.EventSlot;
-import dev.foxml.training.events.core.queue.EventType;
+import dev.foxml.training.events.core.queue.QueueEmits;
 import dev.foxml.training.events.core.support.Counters;
 import dev.foxml.training.events.core.support.MicrosClock;
 import dev.foxml.training.events.core.support.RateLimitedLog;
@@ -42,7 +41,7 @@ class IdlePolicyTest {
         long gapNanos = TimeUnit.MILLISECONDS.toNanos(20);
         for (int i = 0; i < events; i++) {
             waitUntil(System.nanoTime() + gapNanos);
-            emitProgress(queue, i);
+            assertTrue(QueueEmits.progress(queue, "training", 50.0, i));
         }
         assertTrue(queue.flush(TimeUnit.SECONDS.toNanos(30)));
         queue.close(TimeUnit.SECONDS.toNanos(30));
@@ -64,17 +63,5 @@ class IdlePolicyTest {
         while (System.nanoTime() - deadline < 0) {
             Thread.onSpinWait();
         }
-    }
-
-    private static void emitProgress(EventQueue queue, int step) {
-        synchronized (queue) {
-            EventSlot slot = queue.claim(EventType.PROGRESS, 0);
-            try {
-                slot.progress("training", 50.0, null, 0, 0, 1, step, Double.NaN, false, null, null);
-            } finally {
-                queue.publish(slot);
-            }
-        }
-        queue.wakeConsumer();
     }
 }

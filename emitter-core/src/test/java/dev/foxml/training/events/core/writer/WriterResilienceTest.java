@@ -5,8 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.foxml.training.events.core.encode.EventEncoder;
 import dev.foxml.training.events.core.encode.RunInfo;
 import dev.foxml.training.events.core.queue.EventQueue;
-import dev.foxml.training.events.core.queue.EventSlot;
-import dev.foxml.training.events.core.queue.EventType;
+import dev.foxml.training.events.core.queue.QueueEmits;
 import dev.foxml.training.events.core.support.Counters;
 import dev.foxml.training.events.core.support.MicrosClock;
 import dev.foxml.training.events.core.support.RateLimitedLog;
@@ -46,19 +45,11 @@ class WriterResilienceTest {
         EventWriter writer = EventWriter.start(queue, batch -> new EventEncoder("run-w", null, new RunInfo(clock.nowMicros(), Map.of()), 1000, batch), delivery,
                 clock, counters, log);
 
-        emitStageChange(queue, "training");
+        assertTrue(QueueEmits.stageChange(queue, "training"));
         assertTrue(queue.flush(TimeUnit.SECONDS.toNanos(30)), "flush returns although the batch was lost");
         assertEquals(1, counters.droppedUnwritable.get(), "the lost batch is counted, not silent");
         for (int i = 0; i < 40; i++) { // more than the ring holds: the writer keeps draining
-            synchronized (queue) {
-                EventSlot slot = queue.claim(EventType.PROGRESS, 0);
-                try {
-                    slot.progress("training", i * 2.5, "ret_5m", i, 40, -1, -1, Double.NaN, false, null, null);
-                } finally {
-                    queue.publish(slot);
-                }
-            }
-            queue.wakeConsumer();
+            assertTrue(QueueEmits.progress(queue, "training", i * 2.5, i));
         }
         assertTrue(queue.flush(TimeUnit.SECONDS.toNanos(30)));
         queue.close(TimeUnit.SECONDS.toNanos(30));
@@ -94,7 +85,7 @@ class WriterResilienceTest {
         int events = 0;
         for (int round = 0; round < 5; round++) { // 200 events, more than the ring and overflow hold
             for (int i = 0; i < 40; i++) {
-                emitStageChange(queue, "stage-" + events++);
+                assertTrue(QueueEmits.stageChange(queue, "stage-" + events++));
             }
             assertTrue(queue.flush(TimeUnit.SECONDS.toNanos(30)), "the writer drains the queue (round " + round + ")");
         }
@@ -104,17 +95,5 @@ class WriterResilienceTest {
         assertFalse(writer.thread().isAlive(), "the writer stops when asked");
         assertTrue(delivery.closed(), "and closes delivery");
         assertEquals(List.of(), delivery.lines());
-    }
-
-    private static void emitStageChange(EventQueue queue, String stage) {
-        synchronized (queue) {
-            EventSlot slot = queue.claim(EventType.STAGE_CHANGE, 0);
-            try {
-                slot.stageChange(null, stage, true);
-            } finally {
-                queue.publish(slot);
-            }
-        }
-        queue.wakeConsumer();
     }
 }
