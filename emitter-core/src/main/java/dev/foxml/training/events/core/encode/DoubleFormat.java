@@ -9,6 +9,11 @@ package dev.foxml.training.events.core.encode;
  */
 final class DoubleFormat {
     private static final long MAX_EXACT = 1L << 53;
+    /**
+     * Below this many millionths (35 years of micros), {@code m / 1e6} scaled back by 1e6 rounds
+     * to {@code m} again, so {@link #formatMillionths} writes what {@link #format} writes.
+     */
+    static final long MILLIONTHS_EXACT = 1L << 50;
     /** "00", "01", ..., "99". */
     private static final byte[] PAIRS = new byte[200];
 
@@ -23,18 +28,18 @@ final class DoubleFormat {
     }
 
     /**
-     * Returns the number of bytes written at the start of {@code out} (at least 24 long), or -1.
+     * Writes {@code value} at {@code out[at]} (at least 24 bytes of room).
      *
-     * @return the number of bytes written at the start of {@code out} (at least 24 long), or -1
+     * @return the number of bytes written, or -1 when the value is not one of the common ones
      */
-    static int format(double value, byte[] out) {
+    static int format(double value, byte[] out, int at) {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             return -1;
         }
         if (value == 0.0) {
-            out[0] = '0';
-            out[1] = '.';
-            out[2] = '0';
+            out[at] = '0';
+            out[at + 1] = '.';
+            out[at + 2] = '0';
             return 3;
         }
         double scaled = value * 1e6;
@@ -45,11 +50,26 @@ final class DoubleFormat {
         if ((double) m / 1e6 != value) {
             return -1;
         }
-        int pos = 0;
+        int pos = at;
         if (m < 0) {
             out[pos++] = '-';
             m = -m;
         }
+        return millionths(m, out, pos) - at;
+    }
+
+    /**
+     * Writes {@code m} millionths, 0 ≤ m < {@link #MILLIONTHS_EXACT}, at {@code out[at]} (at
+     * least 24 bytes of room): the bytes {@link #format} writes for {@code m / 1e6}.
+     *
+     * @return the position after the last byte written
+     */
+    static int formatMillionths(long m, byte[] out, int at) {
+        return m == 0 ? at + format(0.0, out, at) : millionths(m, out, at);
+    }
+
+    /** {@code m} > 0 millionths as whole.fraction, the fraction without trailing zeros (at least one digit). */
+    private static int millionths(long m, byte[] out, int pos) {
         long whole = m / 1_000_000L;
         int fraction = (int) (m - whole * 1_000_000L);
         pos = writeLong(whole, out, pos);
@@ -72,8 +92,8 @@ final class DoubleFormat {
         return end;
     }
 
-    /** Decimal digits of {@code value} ≥ 0, two at a time. */
-    private static int writeLong(long value, byte[] out, int pos) {
+    /** Decimal digits of {@code value} ≥ 0, two at a time, at {@code out[pos]}; returns the position after them. */
+    static int writeLong(long value, byte[] out, int pos) {
         int len = 1;
         for (long power = 10; len < 19 && value >= power; power *= 10) {
             len++;

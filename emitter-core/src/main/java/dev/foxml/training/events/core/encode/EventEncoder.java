@@ -3,8 +3,6 @@ package dev.foxml.training.events.core.encode;
 import dev.foxml.training.events.core.delivery.BatchBuffer;
 import dev.foxml.training.events.core.queue.EventSlot;
 
-import com.fasterxml.jackson.core.io.SerializedString;
-
 import java.io.IOException;
 
 /**
@@ -30,14 +28,11 @@ public final class EventEncoder {
     static final String UNKNOWN = "unknown";
 
     // Key names and event types, encoded once, in the order of docs/wire-format.md.
-    private static final Key RUN_ID = Key.of("run_id");
-    private static final Key TIMESTAMP = Key.of("timestamp");
-    private static final Key SEQ = Key.of("seq");
-    private static final Key ELAPSED_SECONDS = Key.of("elapsed_seconds");
-    private static final Key DURATION_SECONDS = Key.of("duration_seconds");
+    /** Between the timestamp's digits and the seq's. */
+    private static final byte[] TIMESTAMP_END_THROUGH_SEQ_KEY = LineWriter.ascii("\",\"seq\":");
     private static final Key METRICS = Key.of("metrics");
 
-    private static final SerializedString PROGRESS = new SerializedString("progress");
+    private static final byte[] PROGRESS = LineWriter.opening("progress");
     private static final Key STAGE = Key.of("stage");
     private static final Key PROGRESS_PCT = Key.of("progress_pct");
     private static final Key CURRENT_TARGET = Key.of("current_target");
@@ -48,24 +43,24 @@ public final class EventEncoder {
     private static final Key STEP = Key.of("step");
     private static final Key THROUGHPUT = Key.of("throughput");
 
-    private static final SerializedString STAGE_CHANGE = new SerializedString("stage_change");
+    private static final byte[] STAGE_CHANGE = LineWriter.opening("stage_change");
     private static final Key PREVIOUS_STAGE = Key.of("previous_stage");
     private static final Key NEW_STAGE = Key.of("new_stage");
 
-    private static final SerializedString TARGET_COMPLETE = new SerializedString("target_complete");
+    private static final byte[] TARGET_COMPLETE = LineWriter.opening("target_complete");
     private static final Key TARGET = Key.of("target");
     private static final Key STATUS = Key.of("status");
     private static final Key MODELS_TRAINED = Key.of("models_trained");
     private static final Key BEST_AUC = Key.of("best_auc");
 
-    private static final SerializedString RUN_COMPLETE = new SerializedString("run_complete");
+    private static final byte[] RUN_COMPLETE = LineWriter.opening("run_complete");
 
-    private static final SerializedString ERROR = new SerializedString("error");
+    private static final byte[] ERROR = LineWriter.opening("error");
     private static final Key ERROR_MESSAGE = Key.of("error_message");
     private static final Key ERROR_TYPE = Key.of("error_type");
     private static final Key RECOVERABLE = Key.of("recoverable");
 
-    private static final SerializedString RUN_START = new SerializedString("run_start");
+    private static final byte[] RUN_START = LineWriter.opening("run_start");
     private static final Key PID = Key.of("pid");
     private static final Key HOST = Key.of("host");
     private static final Key JVM_VERSION = Key.of("jvm_version");
@@ -73,7 +68,7 @@ public final class EventEncoder {
     private static final Key TAGS = Key.of("tags");
     private static final Key PARAMS = Key.of("params");
 
-    private static final SerializedString HEARTBEAT = new SerializedString("heartbeat");
+    private static final byte[] HEARTBEAT = LineWriter.opening("heartbeat");
 
     private final RunFields run;
     private final LineWriter line;
@@ -145,7 +140,7 @@ public final class EventEncoder {
         line.number(TARGETS_COMPLETE, complete);
         line.number(TARGETS_TOTAL, total);
         stream.progress(e.stage, pct, e.currentTarget, complete, total, e.timestampMicros);
-        envelope(e, ELAPSED_SECONDS);
+        envelope(e, run.emitterThroughElapsedKey);
         line.numberOrNull(ETA_SECONDS, stream.etaSeconds(pct, e.timestampMicros));
         problems |= line.metrics(METRICS, e.metricNames, e.metricValues);
         line.countOrNull(EPOCH, e.epoch);
@@ -167,7 +162,7 @@ public final class EventEncoder {
         }
         problems |= line.requiredString(NEW_STAGE, e.newStage);
         stream.stageChange(e.newStage, e.timestampMicros);
-        envelope(e, ELAPSED_SECONDS);
+        envelope(e, run.emitterThroughElapsedKey);
         return problems;
     }
 
@@ -177,7 +172,7 @@ public final class EventEncoder {
         line.plainString(STATUS, e.status);
         line.number(MODELS_TRAINED, Math.max(0, e.modelsTrained));
         line.numberOrNull(BEST_AUC, e.bestAuc);
-        envelope(e, ELAPSED_SECONDS);
+        envelope(e, run.emitterThroughElapsedKey);
         problems |= line.metrics(METRICS, e.metricNames, e.metricValues);
         return problems;
     }
@@ -185,7 +180,7 @@ public final class EventEncoder {
     private int runComplete(EventSlot e) throws IOException {
         line.begin(RUN_COMPLETE);
         line.plainString(STATUS, e.status);
-        envelope(e, DURATION_SECONDS);
+        envelope(e, run.emitterThroughDurationKey);
         return 0;
     }
 
@@ -194,7 +189,7 @@ public final class EventEncoder {
         int problems = line.requiredString(ERROR_MESSAGE, e.errorMessage);
         problems |= line.requiredString(ERROR_TYPE, e.errorType);
         line.bool(RECOVERABLE, e.recoverable);
-        envelope(e, ELAPSED_SECONDS);
+        envelope(e, run.emitterThroughElapsedKey);
         return problems;
     }
 
@@ -207,7 +202,7 @@ public final class EventEncoder {
         line.string(JVM_VERSION, process.jvmVersion);
         line.timestamp(START_TIME, run.startTime);
         line.stringMap(TAGS, run.tagKeys, run.tagValues);
-        envelope(e, ELAPSED_SECONDS);
+        envelope(e, run.emitterThroughElapsedKey);
         line.params(PARAMS, run.paramNames, run.paramValues);
         return 0;
     }
@@ -220,7 +215,7 @@ public final class EventEncoder {
         line.optionalString(CURRENT_TARGET, stream.target());
         line.number(TARGETS_COMPLETE, stream.complete());
         line.number(TARGETS_TOTAL, stream.total());
-        envelope(e, ELAPSED_SECONDS);
+        envelope(e, run.emitterThroughElapsedKey);
         return 0;
     }
 
@@ -229,12 +224,14 @@ public final class EventEncoder {
      * ({@code run_id}, {@code timestamp}), then the additive keys shared by all types (see
      * docs/wire-format.md, "Compatibility rules": after timestamp, never reordered).
      */
-    private void envelope(EventSlot e, Key elapsedKey) throws IOException {
-        line.literal(RUN_ID, run.runIdLiteral);
-        line.timestamp(TIMESTAMP, e.timestampMicros);
-        line.number(SEQ, e.seq);
-        line.members(run.emitterIdAndWorker);
-        line.finite(elapsedKey, Math.max(0, e.timestampMicros - run.info.startMicros) / 1e6);
+    private void envelope(EventSlot e, byte[] emitterThroughSecondsKey) {
+        // Constant bytes in three copies instead of a key and a value each.
+        line.constant(run.runIdThroughTimestampKey);
+        line.timestampDigits(e.timestampMicros);
+        line.constant(TIMESTAMP_END_THROUGH_SEQ_KEY);
+        line.number(e.seq);
+        line.constant(emitterThroughSecondsKey);
+        line.seconds(Math.max(0, e.timestampMicros - run.info.startMicros));
     }
 
     /** A throughput given by the caller: NaN, negative and infinite are written as null (-0.0 as 0). */

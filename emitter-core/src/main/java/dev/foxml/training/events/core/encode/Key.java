@@ -1,21 +1,17 @@
 package dev.foxml.training.events.core.encode;
 
-import com.fasterxml.jackson.core.io.SerializedString;
-
-import java.nio.charset.StandardCharsets;
-
 /**
- * A key of the wire format, encoded once: its name for jackson-core's generator, and the whole
- * member {@code ,"name":null} that {@link LineWriter} copies in one raw write when the value is
- * null (no key is ever first in a line: {@code event_type} is).
+ * A key of the wire format, encoded once as the bytes {@link LineWriter} copies: the member's
+ * start {@code ,"name":}, and the whole member {@code ,"name":null} for a null value (no key is
+ * ever first in a line: {@code event_type} is).
  */
 final class Key {
-    final SerializedString name;
-    final AsciiBytes asNull;
+    final byte[] member;
+    final byte[] asNull;
 
     private Key(String name) {
-        this.name = new SerializedString(name);
-        this.asNull = new AsciiBytes((",\"" + name + "\":null").getBytes(StandardCharsets.US_ASCII));
+        this.member = LineWriter.ascii(",\"" + name + "\":");
+        this.asNull = LineWriter.ascii(",\"" + name + "\":null");
     }
 
     /** A key; {@code name} is ASCII with nothing to escape, as every key of the wire format is. */

@@ -16,12 +16,12 @@ public final class LiteralCache {
     private static final int ENTRIES = 256;
 
     private final String[] strings = new String[ENTRIES];
-    private final AsciiBytes[] literals = new AsciiBytes[ENTRIES];
+    private final byte[][] literals = new byte[ENTRIES][];
 
     /** The literal of {@code s} (quoted and escaped), or null when it has none yet. */
-    AsciiBytes find(String s) {
+    byte[] find(String s) {
         int i = s.hashCode() & (ENTRIES - 1);
-        AsciiBytes literal = literals[i];
+        byte[] literal = literals[i];
         if (literal == null) {
             return null;
         }
@@ -38,7 +38,7 @@ public final class LiteralCache {
         }
         int i = s.hashCode() & (ENTRIES - 1);
         if (literals[i] == null && s.equals(strings[i])) {
-            literals[i] = new AsciiBytes(LineWriter.asciiLiteral(s));
+            literals[i] = LineWriter.asciiLiteral(s);
         } else {
             strings[i] = s;
             literals[i] = null;

@@ -1,25 +1,24 @@
 package dev.foxml.training.events.core.encode;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The run's own values as every line carries them, repaired and encoded once when the encoder
  * is made: {@code run_id}, {@code emitter_id} and {@code worker} as quoted ASCII literals, and
  * {@code run_start}'s start time, tags and hyperparameters as written.
- *
- * <p>The literals are written raw: a jackson {@code SerializedString} would be written as raw
- * UTF-8 (its quoting ignores the generator's highest non-escaped char), raw U+2028/U+2029 included.
  */
 final class RunFields {
     /** Facts about this process, the tags and hyperparameters as given. */
     final RunInfo info;
-    final AsciiBytes runIdLiteral;
     /**
-     * {@code ,"emitter_id":"…"} and, when a worker is configured, {@code ,"worker":"…"}: the
-     * same on every line, so written in one raw copy.
+     * The envelope's constant bytes, each run written in one copy: {@code ,"run_id":"…","timestamp":"}
+     * before the timestamp's digits, and {@code ,"emitter_id":"…"}, when a worker is configured
+     * {@code ,"worker":"…"}, then {@code ,"elapsed_seconds":} (or {@code duration_seconds}) after the seq.
      */
-    final AsciiBytes emitterIdAndWorker;
+    final byte[] runIdThroughTimestampKey;
+    final byte[] emitterThroughElapsedKey;
+    final byte[] emitterThroughDurationKey;
     /** {@code start_time}: ASCII, {@link TimestampFormat#LENGTH} bytes. */
     final byte[] startTime;
     /** Tag keys and values as written (repaired once, here); a null key is a dropped duplicate. */
@@ -32,16 +31,21 @@ final class RunFields {
 
     RunFields(String runId, String worker, RunInfo run, StringRepair repair) {
         this.info = run;
-        this.runIdLiteral = new AsciiBytes(LineWriter.asciiLiteral(
-                repair.sanitized(runId == null ? EventEncoder.UNKNOWN : runId)));
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        head.writeBytes(LineWriter.ascii(",\"run_id\":"));
+        head.writeBytes(LineWriter.asciiLiteral(repair.sanitized(runId == null ? EventEncoder.UNKNOWN : runId)));
+        head.writeBytes(LineWriter.ascii(",\"timestamp\":\""));
+        this.runIdThroughTimestampKey = head.toByteArray();
         ByteArrayOutputStream members = new ByteArrayOutputStream();
-        members.writeBytes(",\"emitter_id\":".getBytes(StandardCharsets.US_ASCII));
+        members.writeBytes(LineWriter.ascii(",\"emitter_id\":"));
         members.writeBytes(LineWriter.asciiLiteral(run.emitterId));
         if (worker != null) {
-            members.writeBytes(",\"worker\":".getBytes(StandardCharsets.US_ASCII));
+            members.writeBytes(LineWriter.ascii(",\"worker\":"));
             members.writeBytes(LineWriter.asciiLiteral(repair.sanitized(worker)));
         }
-        this.emitterIdAndWorker = new AsciiBytes(members.toByteArray());
+        byte[] emitterAndWorker = members.toByteArray();
+        this.emitterThroughElapsedKey = concat(emitterAndWorker, LineWriter.ascii(",\"elapsed_seconds\":"));
+        this.emitterThroughDurationKey = concat(emitterAndWorker, LineWriter.ascii(",\"duration_seconds\":"));
         this.startTime = new TimestampFormat().format(run.startMicros).clone();
         this.tagKeys = repair.namesAsWritten(run.tagNames);
         this.tagValues = new String[run.tagValues.length];
@@ -55,5 +59,11 @@ final class RunFields {
             Object v = run.paramValues[i];
             paramValues[i] = v instanceof String ? repair.sanitized((String) v, repair.nameLimit) : v;
         }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 }

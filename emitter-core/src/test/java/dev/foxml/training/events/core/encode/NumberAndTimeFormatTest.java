@@ -15,9 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The encoder's number and timestamp shortcuts around jackson-core's generator must not change a
- * byte of any line: numbers formatted by {@link DoubleFormat} are compared with
- * {@link BigDecimal}, timestamps formatted by {@link TimestampFormat} with {@link DateTimeFormatter}.
+ * The encoder's own number and timestamp formatting must write exactly the value: numbers
+ * formatted by {@link DoubleFormat} are compared with {@link BigDecimal}, seconds formatted from a
+ * micro count with the double they make, timestamps formatted by {@link TimestampFormat} with
+ * {@link DateTimeFormatter}.
  */
 class NumberAndTimeFormatTest {
     private static final long NOW = 1_769_000_000_123_456L;
@@ -33,7 +34,7 @@ class NumberAndTimeFormatTest {
             values.add(micros / 1e6);
         }
         for (double v : values) {
-            int len = DoubleFormat.format(v, out);
+            int len = DoubleFormat.format(v, out, 0);
             assertTrue(len > 0, "not written: " + v);
             String written = new String(out, 0, len, StandardCharsets.US_ASCII);
             String plain = BigDecimal.valueOf(Math.round(v * 1e6), 6).stripTrailingZeros().toPlainString();
@@ -42,7 +43,30 @@ class NumberAndTimeFormatTest {
         }
         // Values it does not take are left to the JDK (the caller's fallback), never written wrongly.
         for (double v : new double[] {1e-7, Math.PI, 1e300, Double.NaN, Double.POSITIVE_INFINITY, 9.1e9}) {
-            assertEquals(-1, DoubleFormat.format(v, out), "for " + v);
+            assertEquals(-1, DoubleFormat.format(v, out, 0), "for " + v);
+        }
+    }
+
+    @Test
+    void secondsFromMicrosAreTheDigitsOfTheDoubleTheyMake() {
+        // elapsed_seconds is formatted from the micro count; the bytes must be those of count / 1e6.
+        SplittableRandom random = new SplittableRandom(7);
+        byte[] fromMicros = new byte[32];
+        byte[] fromDouble = new byte[32];
+        List<Long> counts = new ArrayList<>(List.of(0L, 1L, 9L, 10L, 999_999L, 1_000_000L, 1_000_001L,
+                3_600_250_000L, 86_400_000_000L * 365 * 30, DoubleFormat.MILLIONTHS_EXACT - 1));
+        for (int i = 0; i < 200_000; i++) {
+            counts.add(random.nextLong(0, 1L << (1 + random.nextInt(50))));
+        }
+        for (int i = 0; i < 100_000; i++) {
+            counts.add(DoubleFormat.MILLIONTHS_EXACT - 1 - random.nextLong(1_000_000_000L));
+        }
+        for (long m : counts) {
+            int end = DoubleFormat.formatMillionths(m, fromMicros, 3);
+            int len = DoubleFormat.format(m / 1e6, fromDouble, 0);
+            assertTrue(len > 0, "not written: " + m);
+            assertEquals(new String(fromDouble, 0, len, StandardCharsets.US_ASCII),
+                    new String(fromMicros, 3, end - 3, StandardCharsets.US_ASCII), "for " + m + " µs");
         }
     }
 
