@@ -1,5 +1,5 @@
 /**
- * The emitter: JSON lines written through jackson-core's streaming generator, delivered over the
+ * The emitter: JSON lines (strings escaped by jackson-core's streaming generator), delivered over the
  * bridge's Unix domain socket (junixsocket, or the JDK's own channel when its native library does
  * not load) with a file fallback. Registered as the provider of
  * {@link dev.foxml.training.events.spi.TrainingEventEmitterProvider}, so that
