@@ -132,6 +132,34 @@ final class LineServer implements AutoCloseable {
         return new ArrayList<>(tornTails);
     }
 
+    /**
+     * A stalled server's unread bytes: the whole lines waiting in each accepted connection (what
+     * the emitter handed to a bridge that never read it), read now without waiting. A fragment
+     * after a connection's last newline (a batch the emitter gave up on part way, and wrote to
+     * the file whole) is left out.
+     */
+    List<String> unreadLines() throws IOException {
+        List<String> unread = new ArrayList<>();
+        ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+        for (SocketChannel c : connections) {
+            c.configureBlocking(false);
+            java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+            while (c.read(buf) > 0) {
+                buf.flip();
+                while (buf.hasRemaining()) {
+                    byte b = buf.get();
+                    pending.write(b);
+                    if (b == '\n') {
+                        unread.add(pending.toString(StandardCharsets.UTF_8));
+                        pending.reset();
+                    }
+                }
+                buf.clear();
+            }
+        }
+        return unread;
+    }
+
     int connectionCount() {
         return connections.size();
     }
