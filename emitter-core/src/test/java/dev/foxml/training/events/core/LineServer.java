@@ -97,16 +97,7 @@ final class LineServer implements AutoCloseable {
         try {
             gate.await();
             while (c.read(buf) >= 0) {
-                buf.flip();
-                while (buf.hasRemaining()) {
-                    byte b = buf.get();
-                    pending.write(b);
-                    if (b == '\n') {
-                        lines.add(pending.toString(StandardCharsets.UTF_8));
-                        pending.reset();
-                    }
-                }
-                buf.clear();
+                takeLines(buf, pending, lines);
             }
         } catch (IOException | InterruptedException closed) {
             // connection closed by kill() or by the client
@@ -145,19 +136,24 @@ final class LineServer implements AutoCloseable {
             c.configureBlocking(false);
             java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
             while (c.read(buf) > 0) {
-                buf.flip();
-                while (buf.hasRemaining()) {
-                    byte b = buf.get();
-                    pending.write(b);
-                    if (b == '\n') {
-                        unread.add(pending.toString(StandardCharsets.UTF_8));
-                        pending.reset();
-                    }
-                }
-                buf.clear();
+                takeLines(buf, pending, unread);
             }
         }
         return unread;
+    }
+
+    /** Moves what was read into {@code buf} on: each line completed with it into {@code into}, the rest into {@code pending}. */
+    private static void takeLines(ByteBuffer buf, java.io.ByteArrayOutputStream pending, List<String> into) {
+        buf.flip();
+        while (buf.hasRemaining()) {
+            byte b = buf.get();
+            pending.write(b);
+            if (b == '\n') {
+                into.add(pending.toString(StandardCharsets.UTF_8));
+                pending.reset();
+            }
+        }
+        buf.clear();
     }
 
     int connectionCount() {
