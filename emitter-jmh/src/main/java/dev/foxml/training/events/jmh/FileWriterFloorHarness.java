@@ -85,11 +85,13 @@ public final class FileWriterFloorHarness {
         long lines = 0;
         long building = 0;
         long writing = 0;
+        long bytes = 0;
         while (System.nanoTime() - start < SLICE_NANOS) {
             builder.prepare();
             long t0 = System.nanoTime();
             ByteBuffer batch = builder.batch();
             lines += builder.lastBatchLines();
+            bytes += batch.remaining();
             long t1 = System.nanoTime();
             while (batch.hasRemaining()) {
                 file.write(batch);
@@ -98,6 +100,9 @@ public final class FileWriterFloorHarness {
             writing += System.nanoTime() - t1;
         }
         double rate = lines * 1e3 / (building + writing); // the emits' part (prepare) left out
+        if (file.size() != bytes) {
+            throw new IllegalStateException(name + ": the file holds " + file.size() + " bytes, " + bytes + " were written");
+        }
         file.truncate(0);
         System.out.printf("[file-floor] %-7s %.2f M lines/s: build %.0f ns, write %.0f ns a line%n",
                 name, rate, (double) building / lines, (double) writing / lines);
