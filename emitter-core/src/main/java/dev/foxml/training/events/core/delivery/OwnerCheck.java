@@ -102,19 +102,21 @@ public final class OwnerCheck {
      * milliseconds of the writer's start.
      */
     static long effectiveUid(String ids) {
-        int end = 0;
-        while (end < ids.length() && !Character.isWhitespace(ids.charAt(end))) {
-            end++;
-        }
+        int end = wordEnd(ids);
         if (end == ids.length()) {
             return Long.parseLong(ids);
         }
         String rest = ids.substring(end).trim();
-        int restEnd = 0;
-        while (restEnd < rest.length() && !Character.isWhitespace(rest.charAt(restEnd))) {
-            restEnd++;
+        return Long.parseLong(rest.substring(0, wordEnd(rest)));
+    }
+
+    /** Where the first run of non-whitespace characters of {@code s} ends. */
+    private static int wordEnd(String s) {
+        int end = 0;
+        while (end < s.length() && !Character.isWhitespace(s.charAt(end))) {
+            end++;
         }
-        return Long.parseLong(rest.substring(0, restEnd));
+        return end;
     }
 
     /** A file or socket belongs to another user: nothing is written to it. */

@@ -223,7 +223,8 @@ final class LineWriter {
         boolean first = true;
         for (int i = 0; i < keys.length; i++) {
             if (keys[i] != null) {
-                first = name(keys[i], first);
+                name(keys[i], first);
+                first = false;
                 if (values[i] == null) {
                     raw(NULL);
                 } else {
@@ -250,7 +251,8 @@ final class LineWriter {
             if (names[i] == null) {
                 continue; // a duplicate once repaired: one key, one value
             }
-            first = name(names[i], first);
+            name(names[i], first);
+            first = false;
             Object v = values[i];
             if (v == null) {
                 raw(NULL);
@@ -282,7 +284,8 @@ final class LineWriter {
             if (repaired[i] == null) {
                 continue; // a duplicate once repaired: one key, one value
             }
-            first = name(repaired[i], first);
+            name(repaired[i], first);
+            first = false;
             double v = values[i];
             if (Double.isNaN(v) || Double.isInfinite(v)) {
                 problems |= ArgumentProblems.NOT_FINITE;
@@ -293,8 +296,8 @@ final class LineWriter {
         return problems;
     }
 
-    /** A member's name inside an object, after a comma unless it is the first; returns false. */
-    private boolean name(String name, boolean first) throws IOException {
+    /** A member's name inside an object, after a comma unless it is the first. */
+    private void name(String name, boolean first) throws IOException {
         if (!first) {
             room(1);
             line[length++] = ',';
@@ -302,7 +305,6 @@ final class LineWriter {
         string(name);
         room(1);
         line[length++] = ':';
-        return false;
     }
 
     private void startObject() {

@@ -300,9 +300,14 @@ public final class EventWriter {
             }
         }
 
-        /** One event into the batch: its problems, or -1 when it was dropped (see {@link ProblemReporter}). */
-        private int encode(EventSlot slot) {
-            return encoder != null ? encoder.encode(slot) : -1;
+        /**
+         * One event into the batch, its problems reported (or, without an encoder, its loss: see
+         * {@link ProblemReporter}); remembered as the last one taken.
+         */
+        private void take(EventSlot slot) {
+            problems.report(encoder != null ? encoder.encode(slot) : -1);
+            lastTakenSeq = slot.seq;
+            lastTakenMicros = slot.timestampMicros;
         }
 
         /** Encodes the next batch: the ring first (every event in it is older than any in the overflow). */
@@ -314,9 +319,7 @@ public final class EventWriter {
                 noteBatchStart(queue.slotAt(i));
                 while (i < available && batch.size() < BATCH_BYTES) {
                     EventSlot slot = queue.slotAt(i);
-                    problems.report(encode(slot));
-                    lastTakenSeq = slot.seq;
-                    lastTakenMicros = slot.timestampMicros;
+                    take(slot);
                     slot.clear();
                     i++;
                 }
@@ -333,9 +336,7 @@ public final class EventWriter {
             for (int k = 0; k < taken; k++) {
                 EventSlot slot = overflowBatch[k];
                 overflowBatch[k] = null;
-                problems.report(encode(slot));
-                lastTakenSeq = slot.seq;
-                lastTakenMicros = slot.timestampMicros;
+                take(slot);
             }
             return taken > 0;
         }
