@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
  * Who allocated what, during the measured iterations: the emitting threads (timed around each
  * burst, on the thread itself) and the emitter's writer thread. JMH's {@code -prof gc} adds up
  * all threads, JMH's own included; this split says whether the trainer's thread allocates at all.
+ * The writer's share includes its second thread, which writes full batches to the event file in a
+ * burst (started at the first such burst, so usually during warm-up).
  * Printed at the end of the trial, into JMH's log.
  */
 final class AllocationSplit {
@@ -23,6 +25,9 @@ final class AllocationSplit {
     private final LongAdder callerEmits = new LongAdder();
     private volatile boolean measuring;
     private long writerBytesAtStart = -1;
+    /** The writer's second thread as the measured iterations began, or null if it had not started. */
+    private Thread burst;
+    private long burstBytesAtStart;
 
     AllocationSplit(Thread writer) {
         this.writer = writer;
@@ -37,11 +42,24 @@ final class AllocationSplit {
                 .orElseThrow(() -> new IllegalStateException("the emitter's writer thread was not found"));
     }
 
+    /** The writer's second thread (same number as the writer's), or null when it has not started. */
+    private Thread burstThread() {
+        String name = writer.getName().replace("-writer-", "-burst-");
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals(name)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
     /** Call from {@code @Setup(Level.Iteration)}: counting starts with the first measured iteration. */
     void iteration(IterationParams params) {
         boolean measured = params.getType() == IterationType.MEASUREMENT;
         if (measured && writerBytesAtStart < 0) {
             writerBytesAtStart = THREADS.getThreadAllocatedBytes(writer.getId());
+            burst = burstThread();
+            burstBytesAtStart = burst == null ? 0 : THREADS.getThreadAllocatedBytes(burst.getId());
         }
         measuring = measured;
     }
@@ -66,8 +84,12 @@ final class AllocationSplit {
         }
         long caller = callerBytes.sum();
         long writerBytes = THREADS.getThreadAllocatedBytes(writer.getId()) - writerBytesAtStart;
+        Thread second = burst != null ? burst : burstThread(); // started during measurement: all its bytes count
+        if (second != null) {
+            writerBytes += Math.max(0, THREADS.getThreadAllocatedBytes(second.getId())) - burstBytesAtStart;
+        }
         System.out.printf("%n[allocation] %s, measured iterations: emitting threads %.4f B/event (%d B over %d events),"
-                        + " writer thread %.4f B/event (%d B)%n",
+                        + " writer threads %.4f B/event (%d B)%n",
                 what, (double) caller / emits, caller, emits, (double) writerBytes / emits, writerBytes);
     }
 }

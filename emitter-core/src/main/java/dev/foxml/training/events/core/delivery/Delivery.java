@@ -4,8 +4,9 @@ package dev.foxml.training.events.core.delivery;
  * Where the writer hands its batches: it delivers them, does the delivery's housekeeping while
  * idle, and asks how long it may park. {@link FailoverDelivery#forConfig} builds the one in use.
  *
- * <p>Not thread-safe: one thread at a time (the writer thread, or callers under the emitter's
- * lock in synchronous mode).
+ * <p>Not thread-safe: one thread at a time (the writer thread, which in a burst to the file
+ * hands batches to its second thread and waits for it before calling again itself, or callers
+ * under the emitter's lock in synchronous mode).
  */
 public interface Delivery {
     /**
@@ -25,6 +26,18 @@ public interface Delivery {
      */
     void maintain(long nowNanos);
 
+    /**
+     * Whether the next batch is written to the event file: the primary is not open, or every
+     * batch goes to the file too. Writing a batch into the file costs about as much as encoding
+     * it, so in a burst the writer hands such batches to a second thread and encodes the next
+     * meanwhile ({@code BurstDelivery}); a socket write costs a fraction of that, and the reader
+     * needs the CPU.
+     *
+     * @return whether the next batch is written to the event file
+     */
+    default boolean nextBatchToFile() {
+        return false;
+    }
 
     /** Closes the transports; lines not yet delivered are the caller's. */
     void close();

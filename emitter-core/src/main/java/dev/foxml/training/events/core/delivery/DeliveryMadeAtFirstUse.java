@@ -36,7 +36,7 @@ public final class DeliveryMadeAtFirstUse implements Delivery {
      * @param config the emitter's settings
      * @param counters where deliveries, failures and losses are counted
      * @param log the delivery's log (where events go, failures)
-     * @return a delivery that has not yet opened anything, to be used by one thread only
+     * @return a delivery that has not yet opened anything, to be used by one thread at a time
      * @throws IllegalArgumentException when a provider finds its settings unusable; the message names the setting
      */
     public static DeliveryMadeAtFirstUse forConfig(EmitterConfig config, Counters counters, RateLimitedLog log) {
@@ -61,6 +61,11 @@ public final class DeliveryMadeAtFirstUse implements Delivery {
     @Override
     public void maintain(long nowNanos) {
         made().maintain(nowNanos);
+    }
+
+    @Override
+    public boolean nextBatchToFile() {
+        return made().nextBatchToFile();
     }
 
     @Override

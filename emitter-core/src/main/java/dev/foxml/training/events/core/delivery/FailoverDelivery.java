@@ -125,6 +125,11 @@ public final class FailoverDelivery implements Delivery {
         return primary.isOpen();
     }
 
+    @Override
+    public boolean nextBatchToFile() {
+        return journal || !primary.isOpen();
+    }
+
     /**
      * Work to do while idle: reopen the primary when due, and notice one that failed while we had
      * nothing to send (so that its unconfirmed lines reach the fallback now, not at the next event).

@@ -10,18 +10,18 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
- * Writes the keys and values of one line as ASCII bytes into a line buffer, then copies the
- * finished line into the batch buffer in one piece. The line's shape (braces, commas, keys) is
- * fixed by the wire format, so it is copied from bytes encoded once ({@link Key}); numbers and
- * timestamps are formatted by hand ({@link DoubleFormat}, {@link TimestampFormat}); a string
- * with nothing to escape (printable ASCII without {@code "} or {@code \}) is copied as it is,
- * and a string kept in {@link LiteralCache} is copied from its literal. Every other string goes
- * through jackson-core's streaming generator, set to escape every character above ASCII as
- * {@code \\uXXXX} (as Python's {@code json.dumps} does), so U+2028/U+2029 and control characters
- * can never break a line. The copied forms are byte for byte what the generator writes for them.
+ * Writes the keys and values of one line as ASCII bytes straight into the batch buffer's array,
+ * after the lines already in it; the batch takes the line when it ends. The line's shape
+ * (braces, commas, keys) is fixed by the wire format, so it is copied from bytes encoded once
+ * ({@link Key}); numbers and timestamps are formatted by hand ({@link DoubleFormat},
+ * {@link TimestampFormat}); a string with nothing to escape (printable ASCII without {@code "}
+ * or {@code \}) is copied as it is, and a string kept in {@link LiteralCache} is copied from its
+ * literal. Every other string goes through jackson-core's streaming generator, set to escape
+ * every character above ASCII as {@code \\uXXXX} (as Python's {@code json.dumps} does), so
+ * U+2028/U+2029 and control characters can never break a line. The copied forms are byte for
+ * byte what the generator writes for them.
  *
  * <p>The buffers and the generator are kept for the writer's life: writing allocates nothing for
  * the common values. Not thread-safe: one per encoder.
@@ -39,8 +39,9 @@ final class LineWriter {
     private final StringRepair repair;
     private final TimestampFormat timestamps = new TimestampFormat();
     private final LiteralCache literals = new LiteralCache();
-    /** The line being written: flushed into {@link #out} whole by {@link #end}. */
-    private byte[] line = new byte[4096];
+    /** The batch's array: the line being written goes after the batch's lines, from {@link #out}'s size. */
+    private byte[] line;
+    /** Where the next byte of the line goes in {@link #line}. */
     private int length;
     /** What the generator wrote for the last string it escaped. */
     private final Escaped escaped = new Escaped();
@@ -98,18 +99,17 @@ final class LineWriter {
 
     /** Starts a line with its {@link #opening}. */
     void begin(byte[] opening) {
-        length = 0;
+        line = out.array();
+        length = out.size();
         raw(opening);
     }
 
-    /** Closes the object, ends the line with {@code \n} and appends it to the batch buffer. */
+    /** Closes the object, ends the line with {@code \n} and so adds it to the batch buffer. */
     void end() {
         room(2);
         line[length++] = '}';
         line[length++] = '\n';
-        out.write(line, 0, length);
-        out.lineEnded();
-        length = 0;
+        out.ended(length);
     }
 
     /**
@@ -117,7 +117,7 @@ final class LineWriter {
      * generator takes over (its state is unknown after a failure); no torn line is ever written.
      */
     void discard(int lineStart) {
-        length = 0;
+        length = lineStart;
         out.truncate(lineStart);
         escaper = newGenerator(escaped);
     }
@@ -413,10 +413,10 @@ final class LineWriter {
         length += count;
     }
 
-    /** Makes room for {@code more} bytes: a line holding long strings or many metrics grows the buffer. */
+    /** Makes room for {@code more} bytes: a line holding long strings or many metrics, or a line past the batch's end, grows the batch. */
     private void room(int more) {
         if (length + more > line.length) {
-            line = Arrays.copyOf(line, Math.max(line.length * 2, length + more));
+            line = out.ensure(length, more);
         }
     }
 

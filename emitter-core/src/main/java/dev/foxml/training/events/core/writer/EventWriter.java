@@ -17,7 +17,9 @@ import java.util.function.Function;
 /**
  * The writer of the asynchronous mode: one daemon thread drains the {@link EventQueue} in batches
  * ("smart batching": what is queued, up to 64 KiB, ring first, then overflow), encodes them with
- * the {@link EventEncoder} and hands each batch to {@link Delivery} in one call. Its idle policy
+ * the {@link EventEncoder} and hands each batch to {@link Delivery} in one call; in a burst to the
+ * event file, full batches are written by a second thread ({@link BurstDelivery}, started at the
+ * first such burst) while the writer encodes the next. Its idle policy
  * lives in its private worker: a few microseconds of spinning after a batch within a burst; when
  * the trainer emits in a rhythm, one park until just after its next event is due (the emit that
  * comes on time pays no wake-up, one that comes early pays one); then naps, timed parks growing
@@ -58,7 +60,9 @@ public final class EventWriter {
     }
 
     private EventWriter(Worker worker) {
-        thread = new Thread(worker, "foxml-training-events-writer-" + WRITER_NUMBER.incrementAndGet());
+        int number = WRITER_NUMBER.incrementAndGet();
+        worker.burstThreadName = "foxml-training-events-burst-" + number;
+        thread = new Thread(worker, "foxml-training-events-writer-" + number);
         thread.setDaemon(true);
         worker.queue.attachConsumer(thread);
         thread.start();
@@ -146,6 +150,10 @@ public final class EventWriter {
         private final RateLimitedLog log;
         private final ProblemReporter problems;
         private final EventSlot[] overflowBatch = new EventSlot[1024];
+        /** Delivers full batches bound for the file while the next is encoded; made on the writer thread. */
+        private BurstDelivery burst;
+        /** Its thread's name, set before the writer thread starts. */
+        String burstThreadName;
         private long lastTakenSeq;
         /** The emit time of the last event taken (0 before the first). */
         private long lastTakenMicros;
@@ -180,6 +188,7 @@ public final class EventWriter {
             // jackson-core's generator (tens of milliseconds) and the encoder's own classes, which
             // the trainer need not wait for. Its events wait in the queue meanwhile.
             encoder = makeEncoder();
+            burst = new BurstDelivery(delivery, queue, counters, log, BATCH_BYTES * 2, burstThreadName);
             long lastResync = System.nanoTime();
             boolean idle = true;
             // When the current (or last) idle stretch began, and how long the one before the last batch was.
@@ -199,6 +208,7 @@ public final class EventWriter {
                         if (stopRequested) {
                             break;
                         }
+                        burst.awaitIdle();
                         long now = System.nanoTime();
                         if (now - lastResync >= CLOCK_RESYNC_NANOS) {
                             clock.resync();
@@ -232,6 +242,11 @@ public final class EventWriter {
                         recentGapsMicros[nextGap] = batchGapMicros;
                         nextGap = (nextGap + 1) % recentGapsMicros.length;
                     }
+                    burst.awaitIdle();
+                    if (batch.size() >= BATCH_BYTES && delivery.nextBatchToFile()
+                            && burst.handOver(batch, lastTakenSeq)) {
+                        continue; // encoding the next batch while this one is written
+                    }
                     if (batch.lines() > 0) {
                         delivery.deliver(batch);
                     }
@@ -240,6 +255,7 @@ public final class EventWriter {
                     // One bad moment must not end delivery for the rest of the run (cf. dogstatsd #56).
                     // The batch in hand is lost: counted, never silent.
                     counters.droppedUnwritable.addAndGet(batch.lines());
+                    burst.awaitIdle();
                     queue.markDelivered(lastTakenSeq);
                     log.warn("writer", "the training event writer hit an unexpected error and goes on: " + t);
                     if (t instanceof VirtualMachineError) {
@@ -247,6 +263,7 @@ public final class EventWriter {
                     }
                 }
             }
+            burst.stop();
             delivery.close();
         }
 

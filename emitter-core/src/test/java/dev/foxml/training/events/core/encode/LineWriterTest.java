@@ -87,19 +87,20 @@ class LineWriterTest {
         private final LineWriter line = new LineWriter(batch, new StringRepair(4096));
 
         String write(String s) throws IOException {
+            batch.clear();
             line.begin(new byte[0]);
             line.string(KEY, s);
             return finish();
         }
 
         String number(long v) {
+            batch.clear();
             line.begin(new byte[0]);
             line.number(KEY, v);
             return finish();
         }
 
         private String finish() {
-            batch.clear();
             line.end();
             ByteBuffer bytes = batch.flipForWrite();
             byte[] copy = new byte[bytes.remaining()];
