@@ -29,8 +29,12 @@ final class BurstDelivery implements Runnable {
     private static final int IDLE = 0;
     private static final int BUSY = 1;
     private static final int STOP = 2;
-    /** How long the writer spins for the batch in hand to be delivered before it parks. */
-    private static final long SPIN_NANOS = 20_000;
+    /**
+     * How long the writer waits for the batch in hand to be delivered before it parks, yielding
+     * its CPU meanwhile: when both threads share one CPU (more runnable threads than CPUs), a
+     * spin would only delay the delivery it waits for.
+     */
+    private static final long YIELD_NANOS = 50_000;
     /** How long stopping waits for the thread to end once it has nothing left to do. */
     private static final long JOIN_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -66,8 +70,9 @@ final class BurstDelivery implements Runnable {
     }
 
     /**
-     * Takes the writer's full batch (its lines move here, nothing is copied, and {@code full} is
-     * left empty) and delivers it on this thread, after the batch before it.
+     * Takes the writer's full batch (copied into a direct buffer on the writer's thread, see
+     * {@link BatchBuffer#takeLinesOf}; {@code full} is left empty) and delivers it on this
+     * thread, after the batch before it.
      *
      * @param full the writer's batch
      * @param seq the seq of its last event
@@ -111,8 +116,8 @@ final class BurstDelivery implements Runnable {
             return;
         }
         long start = System.nanoTime();
-        while (state == BUSY && System.nanoTime() - start < SPIN_NANOS) {
-            Thread.onSpinWait();
+        while (state == BUSY && System.nanoTime() - start < YIELD_NANOS) {
+            Thread.yield();
         }
         while (state == BUSY) {
             writerWaiting = true;
