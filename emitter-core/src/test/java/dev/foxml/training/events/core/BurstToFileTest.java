@@ -1,13 +1,10 @@
 package dev.foxml.training.events.core;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.foxml.training.events.EmitterStats;
 import dev.foxml.training.events.RunStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -66,8 +63,8 @@ class BurstToFileTest {
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             assertFalse(t.getName().equals(burstThread) && t.isAlive(), "the second thread ends with the emitter");
         }
-        List<Long> before = seqs(renamed);
-        List<Long> after = seqs(file);
+        List<Long> before = Lines.seqs(renamed);
+        List<Long> after = Lines.seqs(file);
         assertFalse(before.isEmpty(), "lines before the rename are in the renamed file");
         assertTrue(after.size() >= LATER, "the file at the path gets the lines after the move: " + after.size());
         List<Long> all = new ArrayList<>(before);
@@ -90,20 +87,5 @@ class BurstToFileTest {
             }
         }
         return null;
-    }
-
-    private static List<Long> seqs(Path file) throws IOException {
-        String content = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
-        List<Long> seqs = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < content.length(); i++) {
-            if (content.charAt(i) == '\n') {
-                JsonNode event = WireValidator.validate(content.substring(start, i + 1));
-                seqs.add(event.get("seq").asLong());
-                start = i + 1;
-            }
-        }
-        assertEquals(content.length(), start, () -> "the last line of " + file + " is whole");
-        return seqs;
     }
 }

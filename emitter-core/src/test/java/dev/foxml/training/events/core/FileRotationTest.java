@@ -100,29 +100,6 @@ class FileRotationTest {
         return Lines.hermetic(run, dir, file()).synchronous(false).runStartEvent(false).build();
     }
 
-    /** The seq of every line, each line validated; no NUL byte in the file. */
-    private static List<Long> seqs(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        for (byte b : bytes) {
-            assertTrue(b != 0, () -> "a NUL byte in " + file);
-        }
-        return seqsOf(new String(bytes, StandardCharsets.UTF_8), file.toString());
-    }
-
-    private static List<Long> seqsOf(String content, String where) {
-        List<Long> seqs = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < content.length(); i++) {
-            if (content.charAt(i) == '\n') {
-                JsonNode event = WireValidator.validate(content.substring(start, i + 1));
-                seqs.add(event.get("seq").asLong());
-                start = i + 1;
-            }
-        }
-        assertEquals(content.length(), start, () -> "the last line of " + where + " is whole");
-        return seqs;
-    }
-
     private static void awaitTrainer(PacedTrainer trainer) throws InterruptedException {
         trainer.join(TimeUnit.SECONDS.toMillis(60));
         assertFalse(trainer.isAlive(), "the trainer finished");
@@ -158,9 +135,9 @@ class FileRotationTest {
 
         Map<Path, List<Long>> seqsByFile = new java.util.LinkedHashMap<>();
         for (Path p : rotated) {
-            seqsByFile.put(p, seqs(p));
+            seqsByFile.put(p, Lines.seqs(p));
         }
-        seqsByFile.put(file(), seqs(file()));
+        seqsByFile.put(file(), Lines.seqs(file()));
         TreeMap<Long, Integer> counts = new TreeMap<>();
         int lines = 0;
         for (List<Long> seqs : seqsByFile.values()) {
@@ -223,7 +200,7 @@ class FileRotationTest {
             emitter.close();
             EmitterStats stats = emitter.stats();
 
-            List<Long> inNewFile = seqs(file());
+            List<Long> inNewFile = Lines.seqs(file());
             // What each file held that a reader could find: a deleted file's lines up to its
             // deletion, and the new file at the end.
             List<List<Long>> visible = new ArrayList<>();
@@ -240,8 +217,8 @@ class FileRotationTest {
                 while (cut > 0 && content.charAt(cut - 1) != '\n') {
                     cut--;
                 }
-                visible.add(seqsOf(content.substring(0, cut), "deleted file " + (d + 1)));
-                afterDelete.add(seqsOf(content.substring(cut), "deleted file " + (d + 1)));
+                visible.add(Lines.seqsOf(content.substring(0, cut), "deleted file " + (d + 1)));
+                afterDelete.add(Lines.seqsOf(content.substring(cut), "deleted file " + (d + 1)));
             }
             visible.add(inNewFile);
             StringBuilder figures = new StringBuilder("delete:");
@@ -331,7 +308,7 @@ class FileRotationTest {
         StringBuilder figures = new StringBuilder("copytruncate: events per file");
         int lines = 0;
         for (Path p : all) {
-            List<Long> seqs = seqs(p);
+            List<Long> seqs = Lines.seqs(p);
             figures.append(' ').append(p.getFileName()).append('=').append(seqs.size());
             lines += seqs.size();
             for (long s : seqs) {

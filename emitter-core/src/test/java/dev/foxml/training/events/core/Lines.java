@@ -7,8 +7,10 @@ import dev.foxml.training.events.core.queue.EventType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -16,9 +18,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Small helpers of the issue-6 tests: hermetic emitters, encoded lines, keys and times. */
+/** Small helpers of the tests: hermetic emitters, encoded lines, the seqs in a file, keys and times. */
 final class Lines {
     private Lines() {
     }
@@ -37,7 +41,6 @@ final class Lines {
                 .shutdownHook(false);
     }
 
-    /** Encodes one slot and validates the line; the buffer is cleared first. */
     /**
      * A slot for encoder tests that vary the same few arguments across event types: {@code s1}
      * and {@code s2} are the type's two strings, {@code d1} its number, {@code i1}/{@code i2} its
@@ -59,6 +62,7 @@ final class Lines {
         return slot;
     }
 
+    /** Encodes one slot and validates the line; the buffer is cleared first. */
     static JsonNode encode(EventEncoder encoder, BatchBuffer out, EventSlot slot) {
         return WireValidator.validate(encodedLine(encoder, out, slot));
     }
@@ -99,5 +103,28 @@ final class Lines {
     static double elapsed(JsonNode line) {
         return (line.has("duration_seconds") ? line.get("duration_seconds") : line.get("elapsed_seconds"))
                 .doubleValue();
+    }
+
+    /** The seq of every line, each line validated; no NUL byte in the file. */
+    static List<Long> seqs(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        for (byte b : bytes) {
+            assertTrue(b != 0, () -> "a NUL byte in " + file);
+        }
+        return seqsOf(new String(bytes, StandardCharsets.UTF_8), file.toString());
+    }
+
+    static List<Long> seqsOf(String content, String where) {
+        List<Long> seqs = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < content.length(); i++) {
+            if (content.charAt(i) == '\n') {
+                JsonNode event = WireValidator.validate(content.substring(start, i + 1));
+                seqs.add(event.get("seq").asLong());
+                start = i + 1;
+            }
+        }
+        assertEquals(content.length(), start, () -> "the last line of " + where + " is whole");
+        return seqs;
     }
 }
