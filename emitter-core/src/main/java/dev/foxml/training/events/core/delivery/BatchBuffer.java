@@ -92,8 +92,9 @@ public final class BatchBuffer extends OutputStream {
 
     /**
      * The batch's lines, in a direct buffer at position 0 with its limit at the end of the last
-     * line. Until {@link #clear()}, nothing may be encoded into the batch; {@link ByteBuffer#rewind()}
-     * starts the same bytes over (for the file, after a socket took only part of them).
+     * line. Until {@link #clear()}, nothing may be encoded into the batch;
+     * {@link ByteBuffer#rewind()} starts the same bytes over (for the file, after a socket took
+     * only part of them).
      *
      * @return the batch's lines, ready to write
      */

@@ -413,7 +413,10 @@ final class LineWriter {
         length += count;
     }
 
-    /** Makes room for {@code more} bytes: a line holding long strings or many metrics, or a line past the batch's end, grows the batch. */
+    /**
+     * Makes room for {@code more} bytes: a line holding long strings or many metrics, or one past
+     * the batch's end, grows the batch.
+     */
     private void room(int more) {
         if (length + more > line.length) {
             line = out.ensure(length, more);
