@@ -1,7 +1,6 @@
 package dev.foxml.training.events.core.encode;
 
 import java.io.ByteArrayOutputStream;
-import java.util.Arrays;
 
 /**
  * The run's own values as every line carries them, repaired and encoded once when the encoder
@@ -31,19 +30,13 @@ final class RunFields {
 
     RunFields(String runId, String worker, RunInfo run, StringRepair repair) {
         this.info = run;
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        head.writeBytes(LineWriter.ascii(",\"run_id\":"));
-        head.writeBytes(LineWriter.asciiLiteral(repair.sanitized(runId == null ? EventEncoder.UNKNOWN : runId)));
-        head.writeBytes(LineWriter.ascii(",\"timestamp\":\""));
-        this.runIdThroughTimestampKey = head.toByteArray();
-        ByteArrayOutputStream members = new ByteArrayOutputStream();
-        members.writeBytes(LineWriter.ascii(",\"emitter_id\":"));
-        members.writeBytes(LineWriter.asciiLiteral(run.emitterId));
-        if (worker != null) {
-            members.writeBytes(LineWriter.ascii(",\"worker\":"));
-            members.writeBytes(LineWriter.asciiLiteral(repair.sanitized(worker)));
-        }
-        byte[] emitterAndWorker = members.toByteArray();
+        this.runIdThroughTimestampKey = concat(LineWriter.ascii(",\"run_id\":"),
+                LineWriter.asciiLiteral(repair.sanitized(runId == null ? EventEncoder.UNKNOWN : runId)),
+                LineWriter.ascii(",\"timestamp\":\""));
+        byte[] workerMember = worker == null ? new byte[0]
+                : concat(LineWriter.ascii(",\"worker\":"), LineWriter.asciiLiteral(repair.sanitized(worker)));
+        byte[] emitterAndWorker = concat(LineWriter.ascii(",\"emitter_id\":"), LineWriter.asciiLiteral(run.emitterId),
+                workerMember);
         this.emitterThroughElapsedKey = concat(emitterAndWorker, LineWriter.ascii(",\"elapsed_seconds\":"));
         this.emitterThroughDurationKey = concat(emitterAndWorker, LineWriter.ascii(",\"duration_seconds\":"));
         this.startTime = new TimestampFormat().format(run.startMicros).clone();
@@ -61,9 +54,11 @@ final class RunFields {
         }
     }
 
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] both = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, both, a.length, b.length);
-        return both;
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            all.writeBytes(part);
+        }
+        return all.toByteArray();
     }
 }

@@ -1,5 +1,7 @@
 package dev.foxml.training.events.core.queue;
 
+import java.util.function.Consumer;
+
 /**
  * Events put on a queue as the emitter's facade does (claim a slot holding the queue's monitor,
  * fill it, publish it, then wake the consumer if the publish asked for it), for the tests of the
@@ -17,19 +19,7 @@ public final class QueueEmits {
      * @return whether it was queued (false: dropped, as a full queue or a close drops it)
      */
     public static boolean stageChange(EventQueue queue, String stage) {
-        synchronized (queue) {
-            EventSlot slot = queue.claim(EventType.STAGE_CHANGE, 0);
-            if (slot == null) {
-                return false;
-            }
-            try {
-                slot.stageChange(null, stage, true);
-            } finally {
-                queue.publish(slot);
-            }
-        }
-        queue.wakeConsumer();
-        return true;
+        return emit(queue, EventType.STAGE_CHANGE, slot -> slot.stageChange(null, stage, true));
     }
 
     /**
@@ -42,13 +32,18 @@ public final class QueueEmits {
      * @return whether it was queued (false: dropped, as a full queue or a close drops it)
      */
     public static boolean progress(EventQueue queue, String stage, double pct, long step) {
+        return emit(queue, EventType.PROGRESS,
+                slot -> slot.progress(stage, pct, null, 0, 0, -1, step, Double.NaN, false, null, null));
+    }
+
+    private static boolean emit(EventQueue queue, EventType type, Consumer<EventSlot> fill) {
         synchronized (queue) {
-            EventSlot slot = queue.claim(EventType.PROGRESS, 0);
+            EventSlot slot = queue.claim(type, 0);
             if (slot == null) {
                 return false;
             }
             try {
-                slot.progress(stage, pct, null, 0, 0, -1, step, Double.NaN, false, null, null);
+                fill.accept(slot);
             } finally {
                 queue.publish(slot);
             }
